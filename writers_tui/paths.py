@@ -1,0 +1,136 @@
+"""Every path the app uses, decided in one place.
+
+A project is a folder of Markdown the writer owns; the app keeps its own state in a hidden
+``.session/`` folder beside it. User-wide folders (config, data, logs) come from
+platformdirs. Nothing here touches the disk at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "writers-tui"
+
+SESSION_DIR = ".session"
+MANUSCRIPT_DIR = "manuscript"
+REFERENCE_DIR = "reference"
+PLANNING_DIR = "planning"
+OUTPUT_DIR = "output"
+REPORTS_DIR = "output/reports"
+
+#: Folders whose files are the writer's work, watched for outside edits.
+TRACKED_DIRS: tuple[str, ...] = (MANUSCRIPT_DIR, REFERENCE_DIR, PLANNING_DIR)
+
+
+class ProjectPaths:
+    """The layout of one project folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).absolute()
+
+    @property
+    def session_dir(self) -> Path:
+        return self.root / SESSION_DIR
+
+    @property
+    def manuscript(self) -> Path:
+        return self.root / MANUSCRIPT_DIR
+
+    @property
+    def reference(self) -> Path:
+        return self.root / REFERENCE_DIR
+
+    @property
+    def characters(self) -> Path:
+        return self.reference / "characters"
+
+    @property
+    def style_lists(self) -> Path:
+        """Per-project extensions of the style-flag word lists (``*.txt``)."""
+        return self.reference / "style"
+
+    @property
+    def planning(self) -> Path:
+        return self.root / PLANNING_DIR
+
+    @property
+    def reports(self) -> Path:
+        return self.root / REPORTS_DIR
+
+    @property
+    def scores_log(self) -> Path:
+        return self.reports / "scores.jsonl"
+
+    @property
+    def lock(self) -> Path:
+        return self.session_dir / "lock"
+
+    @property
+    def current(self) -> Path:
+        return self.session_dir / "current.json"
+
+    @property
+    def history(self) -> Path:
+        return self.session_dir / "history.json"
+
+    @property
+    def history_gz(self) -> Path:
+        return self.session_dir / "history.json.gz"
+
+    @property
+    def costs(self) -> Path:
+        return self.session_dir / "costs.json"
+
+    @property
+    def ledger(self) -> Path:
+        return self.session_dir / "costs.jsonl"
+
+    @property
+    def preferences(self) -> Path:
+        return self.session_dir / "preferences.json"
+
+    @property
+    def recovery(self) -> Path:
+        return self.session_dir / "recovery"
+
+    @property
+    def analysis_cache(self) -> Path:
+        return self.session_dir / "cache" / "analysis"
+
+    @property
+    def logs(self) -> Path:
+        return self.session_dir / "logs"
+
+    @property
+    def metrics(self) -> Path:
+        return self.session_dir / "metrics"
+
+    @property
+    def gitignore(self) -> Path:
+        return self.root / ".gitignore"
+
+    def tracked_dirs(self) -> list[Path]:
+        return [self.root / name for name in TRACKED_DIRS]
+
+    def is_project(self) -> bool:
+        """A folder is a project when it has a manuscript/ or a .session/ folder."""
+        return self.manuscript.is_dir() or self.session_dir.is_dir()
+
+
+def user_config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def user_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def user_recovery_dir() -> Path:
+    """Where unsaved prose goes when the project folder itself cannot be written."""
+    return user_data_dir() / "recovery"
+
+
+def user_config_file() -> Path:
+    return user_config_dir() / "config.json"

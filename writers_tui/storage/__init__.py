@@ -1,0 +1,1 @@
+"""File-based storage that never loses work: plain Python, no Textual imports."""

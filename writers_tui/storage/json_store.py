@@ -1,0 +1,185 @@
+"""Load and save one JSON document durably, with migration, backup and quarantine.
+
+Loading never crashes and never destroys data (rule 3 of ARCHITECTURE.md):
+
+- a file that does not parse or validate, or that claims a future ``schema_version``, is
+  moved aside to ``NAME.corrupt-<timestamp>`` and the ``NAME.bak`` generation is used;
+- an older ``schema_version`` is migrated in memory (it is written back on the next save);
+- every fallback is reported as a plain-language warning for the writer.
+
+Saving goes through :func:`atomic_write_bytes` and keeps the previous good generation as
+``NAME.bak`` (rule 2).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from writers_tui.storage.atomic import atomic_write_bytes, backup_path, fsync_dir
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+Source = Literal["file", "backup", "default"]
+
+
+class DocumentError(ValueError):
+    """A document's content cannot be used (does not parse, validate or is too new)."""
+
+
+@dataclass
+class LoadResult(Generic[ModelT]):
+    value: ModelT
+    source: Source
+    warnings: list[str] = field(default_factory=list)
+    migrated_from: int | None = None
+    quarantined: list[Path] = field(default_factory=list)
+
+
+def quarantine(path: Path) -> Path:
+    """Move an unusable file aside (never delete it) and return where it went."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    os.replace(path, target)
+    fsync_dir(path.parent)
+    return target
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "document"
+        return f"{where}: {first['msg']}"
+    return str(error)
+
+
+class JsonStore(Generic[ModelT]):
+    """One JSON document on disk, typed by a pydantic model.
+
+    ``migrations[v]`` turns a version-``v`` dict into version ``v + 1``; a file without
+    ``schema_version`` is version 0 (the seed's shape).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        model: type[ModelT],
+        *,
+        version: int = 1,
+        migrations: dict[int, Migration] | None = None,
+        default: Callable[[], ModelT] | None = None,
+        preprocess: Callable[[Any], Any] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.model = model
+        self.version = version
+        self.migrations = migrations or {}
+        self.default = default or model
+        self.preprocess = preprocess
+        self._disk_is_good = False
+        self._save_lock = threading.Lock()
+
+    # -- loading -------------------------------------------------------------------
+
+    def parse(self, data: bytes) -> tuple[ModelT, int | None]:
+        """Bytes → model, migrating old versions. Raises :class:`DocumentError`."""
+        try:
+            raw = json.loads(data)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise DocumentError(f"not valid JSON ({error})") from error
+        if self.preprocess is not None:
+            raw = self.preprocess(raw)
+        if not isinstance(raw, dict):
+            raise DocumentError(f"expected a JSON object, found {type(raw).__name__}")
+        found = raw.get("schema_version", 0)
+        if not isinstance(found, int) or isinstance(found, bool) or found < 0:
+            raise DocumentError(f"schema_version {found!r} is not a version number")
+        if found > self.version:
+            raise DocumentError(
+                f"schema_version {found} is newer than this writers-tui understands "
+                f"({self.version}); upgrade writers-tui"
+            )
+        migrated_from = found if found < self.version else None
+        for step in range(found, self.version):
+            raw = self.migrations.get(step, _bump)(dict(raw))
+            raw["schema_version"] = step + 1
+        try:
+            return self.model.model_validate(raw), migrated_from
+        except ValidationError as error:
+            raise DocumentError(_describe(error)) from error
+
+    def _try(self, path: Path) -> tuple[ModelT, int | None]:
+        return self.parse(path.read_bytes())
+
+    def load(self, *, quarantine_bad: bool = True) -> LoadResult[ModelT]:
+        """Read the document, falling back to ``.bak`` and then to a fresh default.
+
+        With ``quarantine_bad=False`` (read-only inspection) nothing on disk is moved.
+        """
+        warnings: list[str] = []
+        moved: list[Path] = []
+        name = self.path.name
+        candidates: list[tuple[Path, Source]] = [
+            (self.path, "file"),
+            (backup_path(self.path), "backup"),
+        ]
+        for candidate, source in candidates:
+            try:
+                value, migrated_from = self._try(candidate)
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                warnings.append(f"{candidate.name} could not be read: {error.strerror}")
+                continue
+            except DocumentError as error:
+                message = f"{candidate.name} is unusable ({error})"
+                if quarantine_bad:
+                    target = quarantine(candidate)
+                    moved.append(target)
+                    message += f"; kept as {target.name}"
+                warnings.append(message)
+                continue
+            if source == "backup":
+                warnings.append(f"using the previous good version of {name} ({candidate.name})")
+            if migrated_from is not None:
+                warnings.append(
+                    f"{candidate.name} upgraded from schema_version {migrated_from} "
+                    f"to {self.version}"
+                )
+            self._disk_is_good = source == "file"
+            return LoadResult(value, source, warnings, migrated_from, moved)
+        if warnings:
+            warnings.append(f"starting {name} afresh")
+        self._disk_is_good = False
+        return LoadResult(self.default(), "default", warnings, None, moved)
+
+    # -- saving --------------------------------------------------------------------
+
+    def dump(self, value: ModelT) -> bytes:
+        return value.model_dump_json(indent=2).encode("utf-8") + b"\n"
+
+    def save_sync(self, value: ModelT) -> None:
+        """Serialize and write durably; blocks on the disk (call from a thread)."""
+        data = self.dump(value)
+        with self._save_lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            keep = self._disk_is_good and self.path.exists()
+            atomic_write_bytes(self.path, data, keep_backup=keep)
+            self._disk_is_good = True
+
+    async def save(self, value: ModelT) -> None:
+        """:meth:`save_sync` off the event loop. Pass a snapshot the loop won't mutate."""
+        await asyncio.to_thread(self.save_sync, value)
+
+
+def _bump(raw: dict[str, Any]) -> dict[str, Any]:
+    return raw

@@ -1,0 +1,302 @@
+"""Pydantic models of every JSON document in ``.session/``.
+
+The shapes are seed 002's, extended and never renamed. Each document carries
+``schema_version``; files written before versioning (the seed's shape, version 0) are
+migrated on load by :mod:`writers_tui.storage.migrations`.
+
+Money is ``Decimal`` in memory and a JSON number with at most 8 decimals on disk.
+Times are timezone-aware UTC and written as ISO-8601 with ``Z``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+import uuid_utils
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+)
+
+MONEY_QUANTUM = Decimal("0.00000001")
+
+
+def quantize_money(value: Decimal) -> Decimal:
+    return value.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN)
+
+
+def _money_in(value: Any) -> Any:
+    # A float read from JSON becomes Decimal through its shortest repr, not its binary value.
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def _money_out(value: Decimal) -> float | int:
+    quantized = quantize_money(value)
+    return int(quantized) if quantized == quantized.to_integral_value() else float(quantized)
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money_in),
+    AfterValidator(quantize_money),
+    PlainSerializer(_money_out, when_used="json"),
+]
+
+
+def _as_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _utc_out(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+UtcTime = Annotated[datetime, AfterValidator(_as_utc), PlainSerializer(_utc_out, when_used="json")]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """A UUIDv7: unique and sortable by creation time."""
+    return str(uuid_utils.uuid7())
+
+
+class Stage(StrEnum):
+    CREATION = "creation"
+    WRITING = "writing"
+    ENHANCING = "enhancing"
+    ANALYZING = "analyzing"
+    SCORING = "scoring"
+
+
+class Document(BaseModel):
+    """Base of every on-disk document. Unknown keys are kept, so a newer field survives."""
+
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+    schema_version: int = 1
+
+
+# --- current.json -------------------------------------------------------------------
+
+
+class CurrentState(BaseModel):
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+    stage: Stage = Stage.CREATION
+    screen: str = "home"
+    breadcrumb: list[str] = Field(default_factory=lambda: ["Home"])
+
+
+class OpenFile(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    path: str
+    cursor_line: int = Field(default=0, ge=0)
+    cursor_col: int = Field(default=0, ge=0)
+
+
+class RecentQuery(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    query: str
+    timestamp: UtcTime = Field(default_factory=utc_now)
+    source: str = "user"
+
+
+class SessionData(Document):
+    """``current.json``: the live session."""
+
+    session_id: str = Field(default_factory=new_id)
+    project_name: str = ""
+    created_at: UtcTime = Field(default_factory=utc_now)
+    last_activity: UtcTime = Field(default_factory=utc_now)
+    last_saved_at: UtcTime | None = None
+    ended_at: UtcTime | None = None
+    current_state: CurrentState = Field(default_factory=CurrentState)
+    open_files: list[OpenFile] = Field(default_factory=list)
+    active_file: str | None = None
+    model_preferences: dict[str, str] = Field(default_factory=dict)
+    recent_queries: list[RecentQuery] = Field(default_factory=list)
+    files_created: list[str] = Field(default_factory=list)
+    files_modified: list[str] = Field(default_factory=list)
+    operations_count: dict[str, int] = Field(default_factory=dict)
+    words_at_start: int = 0
+    words_now: int = 0
+
+
+# --- history.json -------------------------------------------------------------------
+
+
+class HistoryEntry(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    session_id: str
+    start_time: UtcTime
+    end_time: UtcTime
+    duration_minutes: int = Field(ge=0)
+    total_cost: Money = Decimal(0)
+    files_modified: list[str] = Field(default_factory=list)
+    files_created: list[str] = Field(default_factory=list)
+    operations_count: dict[str, int] = Field(default_factory=dict)
+    words_written: int = 0
+    interrupted: bool = False
+
+
+class HistoryData(Document):
+    """``history.json``: the last sessions, newest last."""
+
+    sessions: list[HistoryEntry] = Field(default_factory=list)
+
+
+# --- costs.jsonl / costs.json -------------------------------------------------------
+
+UsageSource = Literal["provider", "estimated", "partial"]
+OperationStatus = Literal["ok", "error", "cancelled"]
+
+
+class LedgerRecord(BaseModel):
+    """One priced AI operation: a line of ``costs.jsonl``, the source of truth."""
+
+    model_config = ConfigDict(extra="allow")
+
+    schema_version: int = 1
+    id: str = Field(default_factory=new_id)
+    timestamp: UtcTime = Field(default_factory=utc_now)
+    project: str = ""
+    session_id: str = ""
+    stage: str = ""
+    operation: str = "manual"
+    provider: str
+    model: str  # the requested model, without provider prefix
+    model_resolved: str | None = None
+    input_tokens: int = Field(ge=0)
+    cached_tokens: int = Field(default=0, ge=0)
+    output_tokens: int = Field(ge=0)
+    usage_source: UsageSource = "provider"
+    cost: Money = Decimal(0)
+    cost_source: str  # "genai-prices X.Y.Z" | "local" | "user price" | "unpriced"
+    estimated_cost: Money | None = None
+    status: OperationStatus = "ok"
+    duration_ms: int | None = Field(default=None, ge=0)
+
+    @property
+    def model_name(self) -> str:
+        """``provider/model`` as the writer names it."""
+        return f"{self.provider}/{self.model}"
+
+    @property
+    def priced(self) -> bool:
+        return self.cost_source != "unpriced"
+
+
+class RecentOperation(BaseModel):
+    """The seed's ``operations`` entry, kept for the most recent records only."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str | None = None
+    timestamp: UtcTime
+    operation: str
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: Money = Decimal(0)
+    cost_source: str = "unknown"
+
+
+class DayAggregate(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    total: Money = Decimal(0)
+    count: int = 0
+    unpriced_count: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    by_model: dict[str, Money] = Field(default_factory=dict)
+    by_operation: dict[str, Money] = Field(default_factory=dict)
+    by_session: dict[str, Money] = Field(default_factory=dict)
+
+
+class Budget(BaseModel):
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+    daily_limit: Money | None = None
+    weekly_limit: Money | None = None
+    monthly_limit: Money | None = None
+    warnings_enabled: bool = True
+    warn_ratio: float = Field(default=0.8, gt=0, le=1)
+
+
+class CostSummary(Document):
+    """``costs.json``: a bounded summary rebuilt from the ledger at any time."""
+
+    session_total: Money = Decimal(0)
+    daily_total: Money = Decimal(0)
+    weekly_total: Money = Decimal(0)
+    monthly_total: Money = Decimal(0)
+    all_time_total: Money = Decimal(0)
+    operations: list[RecentOperation] = Field(default_factory=list)
+    by_model: dict[str, Money] = Field(default_factory=dict)
+    by_day: dict[str, DayAggregate] = Field(default_factory=dict)
+    budget: Budget = Field(default_factory=Budget)
+    ledger_records: int = 0
+    ledger_offset: int = 0
+    updated_at: UtcTime = Field(default_factory=utc_now)
+
+
+# --- preferences.json ---------------------------------------------------------------
+
+KNOWN_PROVIDERS = ("openai", "anthropic", "google", "gemini", "ollama", "llamacpp")
+LOCAL_PROVIDERS = ("ollama", "llamacpp")
+
+
+def check_model_name(value: str) -> str:
+    provider, sep, model = value.partition("/")
+    if not sep or not model:
+        raise ValueError(f"model {value!r} must be named provider/model, e.g. openai/gpt-4o")
+    if provider not in KNOWN_PROVIDERS:
+        raise ValueError(f"unknown provider {provider!r}; use one of {', '.join(KNOWN_PROVIDERS)}")
+    return value
+
+
+ModelName = Annotated[str, AfterValidator(check_model_name)]
+
+
+class NotebookLMSettings(BaseModel):
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+    enabled: bool = False
+    notebook_url: str | None = None
+
+
+class AnalysisSettings(BaseModel):
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+    #: Flesch reading ease the writer aims for (60-70 is plain adult fiction).
+    target_reading_ease: float = Field(default=65.0, ge=0, le=120)
+
+
+class PreferencesData(Document):
+    """``preferences.json``: the writer's choices for this project."""
+
+    model_preferences: dict[Stage, ModelName] = Field(default_factory=dict)
+    autosave_interval: float = Field(default=30.0, ge=1, le=3600)
+    theme: str = Field(default="textual-dark", min_length=1)
+    keymap: dict[str, str] = Field(default_factory=dict)
+    budget: Budget = Field(default_factory=Budget)
+    notebooklm: NotebookLMSettings = Field(default_factory=NotebookLMSettings)
+    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)

@@ -1,0 +1,331 @@
+"""The live session (``current.json``) and its lifecycle: open, recover, close.
+
+:class:`Session` is seed 002's API. It counts edits with a *generation* number: a save
+records the generation it snapshotted, so an edit made while that save is on its way to
+disk leaves the session dirty (rule 5 of ARCHITECTURE.md).
+
+:class:`SessionManager` walks the lifecycle: take the project lock, notice an interrupted
+session (``current.json`` without ``ended_at``), let the writer continue it or start
+fresh (the old one is archived to history marked interrupted), and on a clean close write
+``ended_at`` and a history entry, then release the lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from writers_tui.storage.history import SessionHistory
+from writers_tui.storage.json_store import JsonStore
+from writers_tui.storage.lock import LockHolder, ProjectLock
+from writers_tui.storage.models import (
+    HistoryEntry,
+    OpenFile,
+    RecentQuery,
+    SessionData,
+    Stage,
+    check_model_name,
+    utc_now,
+)
+from writers_tui.storage.stores import session_store
+
+MAX_RECENT_QUERIES = 10
+Clock = Callable[[], datetime]
+
+
+class Session:
+    """Session state with dirty tracking; ``save()`` does its disk work off the loop."""
+
+    def __init__(
+        self,
+        root: Path,
+        data: SessionData | None = None,
+        *,
+        store: JsonStore[SessionData] | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.root = Path(root)
+        self._store = store or session_store(self.root)
+        self._clock = clock
+        self.load_warnings: list[str] = []
+        if data is None:
+            loaded = self._store.load()
+            self.load_warnings = loaded.warnings
+            data = loaded.value
+        if not data.project_name:
+            data.project_name = self.root.name
+        self.data = data
+        self._generation = 0
+        self._saved_generation = 0
+        self._save_lock = asyncio.Lock()
+
+    # -- reading -------------------------------------------------------------------
+
+    @property
+    def session_id(self) -> str:
+        return self.data.session_id
+
+    @property
+    def current_stage(self) -> Stage:
+        return self.data.current_state.stage
+
+    @property
+    def model_preferences(self) -> dict[str, str]:
+        return self.data.model_preferences
+
+    @property
+    def last_save_time(self) -> datetime | None:
+        return self.data.last_saved_at
+
+    @property
+    def words_written(self) -> int:
+        return self.data.words_now - self.data.words_at_start
+
+    def has_changes(self) -> bool:
+        return self._generation != self._saved_generation
+
+    # -- changing ------------------------------------------------------------------
+
+    def mark_changed(self) -> None:
+        """Count an edit: the session is dirty until a save covers this generation."""
+        self._generation += 1
+        self.data.last_activity = self._clock()
+
+    def set_stage(self, stage: Stage | str) -> None:
+        stage = Stage(stage)
+        if stage != self.data.current_state.stage:
+            self.data.current_state.stage = stage
+            self.mark_changed()
+
+    def set_screen(self, screen: str, breadcrumb: list[str] | None = None) -> None:
+        state = self.data.current_state
+        if screen != state.screen or (breadcrumb is not None and breadcrumb != state.breadcrumb):
+            state.screen = screen
+            if breadcrumb is not None:
+                state.breadcrumb = list(breadcrumb)
+            self.mark_changed()
+
+    def set_model_preference(self, stage: Stage | str, model: str) -> None:
+        """Remember the ``provider/model`` chosen for a stage (validated)."""
+        key = Stage(stage).value
+        model = check_model_name(model)
+        if self.data.model_preferences.get(key) != model:
+            self.data.model_preferences[key] = model
+            self.mark_changed()
+
+    def add_recent_query(self, query: str, source: str = "user") -> None:
+        """Keep the last ten queries, newest last."""
+        entry = RecentQuery(query=query, source=source, timestamp=self._clock())
+        self.data.recent_queries = [*self.data.recent_queries, entry][-MAX_RECENT_QUERIES:]
+        self.mark_changed()
+
+    def open_file(self, path: str, cursor_line: int = 0, cursor_col: int = 0) -> None:
+        """Open (or focus) a file; its cursor position is restored next time."""
+        files = [f for f in self.data.open_files if f.path != path]
+        files.append(OpenFile(path=path, cursor_line=cursor_line, cursor_col=cursor_col))
+        self.data.open_files = files
+        self.data.active_file = path
+        self.mark_changed()
+
+    def set_cursor(self, path: str, cursor_line: int, cursor_col: int) -> None:
+        for entry in self.data.open_files:
+            if entry.path == path:
+                if (entry.cursor_line, entry.cursor_col) != (cursor_line, cursor_col):
+                    entry.cursor_line, entry.cursor_col = cursor_line, cursor_col
+                    self.mark_changed()
+                return
+        self.open_file(path, cursor_line, cursor_col)
+
+    def close_file(self, path: str) -> None:
+        remaining = [f for f in self.data.open_files if f.path != path]
+        if len(remaining) != len(self.data.open_files):
+            self.data.open_files = remaining
+            if self.data.active_file == path:
+                self.data.active_file = remaining[-1].path if remaining else None
+            self.mark_changed()
+
+    def mark_file_created(self, path: str) -> None:
+        if path not in self.data.files_created:
+            self.data.files_created.append(path)
+            self.mark_changed()
+
+    def mark_file_modified(self, path: str) -> None:
+        if path not in self.data.files_modified and path not in self.data.files_created:
+            self.data.files_modified.append(path)
+            self.mark_changed()
+
+    def count_operation(self, operation: str) -> None:
+        counts = self.data.operations_count
+        counts[operation] = counts.get(operation, 0) + 1
+        self.mark_changed()
+
+    def set_word_count(self, words: int, *, at_start: bool = False) -> None:
+        """Record the manuscript's word count; ``at_start`` sets the session's baseline."""
+        if at_start:
+            self.data.words_at_start = words
+        if words != self.data.words_now or at_start:
+            self.data.words_now = words
+            self.mark_changed()
+
+    # -- saving --------------------------------------------------------------------
+
+    def _snapshot(self) -> SessionData:
+        snapshot = self.data.model_copy(deep=True)
+        snapshot.last_saved_at = self._clock()
+        return snapshot
+
+    def _saved(self, generation: int, snapshot: SessionData) -> None:
+        self._saved_generation = max(self._saved_generation, generation)
+        # Not an edit: the saved time is known only after the save.
+        self.data.__dict__["last_saved_at"] = snapshot.last_saved_at
+
+    async def save(self, *, force: bool = False) -> bool:
+        """Save if dirty (or ``force``); True when something was written.
+
+        The snapshot is taken on the loop (a cheap copy of a small document); JSON and
+        fsync run in a thread. Saves are serialised so an older snapshot never lands last.
+        """
+        async with self._save_lock:
+            if not (force or self.has_changes()):
+                return False
+            generation, snapshot = self._generation, self._snapshot()
+            await asyncio.to_thread(self._store.save_sync, snapshot)
+            self._saved(generation, snapshot)
+            return True
+
+    def save_sync(self, *, force: bool = False) -> bool:
+        """Blocking save, for the CLI and for signal handlers without a loop."""
+        if not (force or self.has_changes()):
+            return False
+        generation, snapshot = self._generation, self._snapshot()
+        self._store.save_sync(snapshot)
+        self._saved(generation, snapshot)
+        return True
+
+    async def load(self, session_id: str = "current") -> None:
+        """Reload ``current.json`` from disk (only the current session is kept there)."""
+        if session_id not in ("current", self.data.session_id):
+            raise ValueError(f"session {session_id} is not the current session")
+        loaded = await asyncio.to_thread(self._store.load)
+        self.data, self.load_warnings = loaded.value, loaded.warnings
+        self._saved_generation = self._generation
+
+    def history_entry(self, *, total_cost: Decimal, interrupted: bool) -> HistoryEntry:
+        data = self.data
+        end = data.ended_at or data.last_saved_at or data.last_activity
+        minutes = max(0, int((end - data.created_at).total_seconds() // 60))
+        return HistoryEntry(
+            session_id=data.session_id,
+            start_time=data.created_at,
+            end_time=end,
+            duration_minutes=minutes,
+            total_cost=total_cost,
+            files_modified=list(data.files_modified),
+            files_created=list(data.files_created),
+            operations_count=dict(data.operations_count),
+            words_written=self.words_written,
+            interrupted=interrupted,
+        )
+
+
+@dataclass(frozen=True)
+class Interruption:
+    """What the recovery dialog shows about a session that did not close cleanly."""
+
+    session: SessionData
+    previous_holder: LockHolder | None
+
+    @property
+    def last_saved_at(self) -> datetime | None:
+        return self.session.last_saved_at
+
+    @property
+    def duration_minutes(self) -> int:
+        end = self.session.last_saved_at or self.session.last_activity
+        return max(0, int((end - self.session.created_at).total_seconds() // 60))
+
+
+class SessionManager:
+    """Open a project for writing and carry its session from start to clean close."""
+
+    def __init__(self, root: Path, *, clock: Clock = utc_now) -> None:
+        self.root = Path(root)
+        self.lock = ProjectLock(self.root)
+        self.history = SessionHistory(self.root)
+        self._store = session_store(self.root)
+        self._clock = clock
+        self.session: Session | None = None
+        self.interruption: Interruption | None = None
+        self.warnings: list[str] = []
+
+    def open(self) -> Interruption | None:
+        """Take the lock (``ProjectInUse`` if held) and load the last session.
+
+        Returns the interruption to resolve with :meth:`continue_session` or
+        :meth:`start_fresh`; otherwise a new session is ready in :attr:`session`, carrying
+        over the stage, open files and model choices of the last one.
+        """
+        self.lock.acquire()
+        loaded = self._store.load()
+        self.warnings = loaded.warnings
+        previous = loaded.value if loaded.source != "default" else None
+        if previous is not None and previous.ended_at is None:
+            self.interruption = Interruption(previous, self.lock.previous_holder)
+            return self.interruption
+        self.session = self._new_session(carry_over=previous)
+        return None
+
+    def was_interrupted(self) -> bool:
+        return self.interruption is not None
+
+    def continue_session(self) -> Session:
+        """Resume the interrupted session where its last save left it."""
+        interruption = self._take_interruption()
+        session = Session(self.root, interruption.session, store=self._store, clock=self._clock)
+        session.mark_changed()
+        self.session = session
+        return self.session
+
+    def start_fresh(self, *, total_cost: Decimal = Decimal(0)) -> Session:
+        """Archive the interrupted session to history (marked interrupted), start anew."""
+        interruption = self._take_interruption()
+        old = Session(self.root, interruption.session, store=self._store, clock=self._clock)
+        self.history.add_sync(old.history_entry(total_cost=total_cost, interrupted=True))
+        self.session = self._new_session(carry_over=None)
+        return self.session
+
+    def close(self, *, total_cost: Decimal = Decimal(0)) -> HistoryEntry:
+        """Clean quit: final save with ``ended_at``, a history entry, release the lock."""
+        if self.session is None:
+            raise RuntimeError("no session is open")
+        try:
+            self.session.data.ended_at = self._clock()
+            self.session.save_sync(force=True)
+            entry = self.session.history_entry(total_cost=total_cost, interrupted=False)
+            self.history.add_sync(entry)
+            return entry
+        finally:
+            self.lock.release()
+
+    def _take_interruption(self) -> Interruption:
+        if self.interruption is None:
+            raise RuntimeError("the last session was not interrupted")
+        interruption, self.interruption = self.interruption, None
+        return interruption
+
+    def _new_session(self, *, carry_over: SessionData | None) -> Session:
+        data = SessionData(project_name=self.root.name, created_at=self._clock())
+        data.last_activity = data.created_at
+        if carry_over is not None:
+            data.current_state = carry_over.current_state.model_copy(deep=True)
+            data.open_files = [f.model_copy() for f in carry_over.open_files]
+            data.active_file = carry_over.active_file
+            data.model_preferences = dict(carry_over.model_preferences)
+        session = Session(self.root, data, store=self._store, clock=self._clock)
+        session.mark_changed()
+        session.save_sync()
+        return session
