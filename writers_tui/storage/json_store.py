@@ -46,9 +46,17 @@ class LoadResult(Generic[ModelT]):
 
 
 def quarantine(path: Path) -> Path:
-    """Move an unusable file aside (never delete it) and return where it went."""
+    """Move an unusable file aside (never delete it) and return where it went.
+
+    The name is ``NAME.corrupt-<UTC timestamp>``; an existing quarantined file of the same
+    name is never replaced (a counter is added), so no earlier evidence is lost.
+    """
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+        counter += 1
     os.replace(path, target)
     fsync_dir(path.parent)
     return target
@@ -93,9 +101,21 @@ class JsonStore(Generic[ModelT]):
     def parse(self, data: bytes) -> tuple[ModelT, int | None]:
         """Bytes → model, migrating old versions. Raises :class:`DocumentError`."""
         try:
-            raw = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raw = json.loads(data, parse_constant=_reject_constant)
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
             raise DocumentError(f"not valid JSON ({error})") from error
+        try:
+            return self._upgrade_and_validate(raw)
+        except DocumentError:
+            raise
+        except ValidationError as error:
+            raise DocumentError(_describe(error)) from error
+        except Exception as error:
+            # A migration or validator meeting a shape nobody foresaw (KeyError, TypeError,
+            # decimal.InvalidOperation for 1e400 …) is a bad file, never a crash.
+            raise DocumentError(f"cannot be read ({type(error).__name__}: {error})") from error
+
+    def _upgrade_and_validate(self, raw: Any) -> tuple[ModelT, int | None]:
         if self.preprocess is not None:
             raw = self.preprocess(raw)
         if not isinstance(raw, dict):
@@ -112,10 +132,7 @@ class JsonStore(Generic[ModelT]):
         for step in range(found, self.version):
             raw = self.migrations.get(step, _bump)(dict(raw))
             raw["schema_version"] = step + 1
-        try:
-            return self.model.model_validate(raw), migrated_from
-        except ValidationError as error:
-            raise DocumentError(_describe(error)) from error
+        return self.model.model_validate(raw), migrated_from
 
     def _try(self, path: Path) -> tuple[ModelT, int | None]:
         return self.parse(path.read_bytes())
@@ -143,9 +160,13 @@ class JsonStore(Generic[ModelT]):
             except DocumentError as error:
                 message = f"{candidate.name} is unusable ({error})"
                 if quarantine_bad:
-                    target = quarantine(candidate)
-                    moved.append(target)
-                    message += f"; kept as {target.name}"
+                    try:
+                        target = quarantine(candidate)
+                    except OSError as move_error:
+                        message += f"; could not set it aside: {move_error.strerror}"
+                    else:
+                        moved.append(target)
+                        message += f"; kept as {target.name}"
                 warnings.append(message)
                 continue
             if source == "backup":
@@ -172,9 +193,27 @@ class JsonStore(Generic[ModelT]):
         data = self.dump(value)
         with self._save_lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            keep = self._disk_is_good and self.path.exists()
+            keep = self._disk_is_good or self._inspect_before_first_save()
             atomic_write_bytes(self.path, data, keep_backup=keep)
             self._disk_is_good = True
+
+    def _inspect_before_first_save(self) -> bool:
+        """Whether the file about to be replaced is a good generation worth keeping as .bak.
+
+        Until this store has loaded or saved a good file it does not know what is on disk
+        (it was never loaded, a read-only load left a bad file in place, or setting it
+        aside failed). A good file becomes the ``.bak``; a bad one is set aside first, so
+        rule 3 holds: a file that does not parse is never overwritten.
+        """
+        try:
+            self._try(self.path)
+        except FileNotFoundError:
+            return False
+        except (OSError, DocumentError):
+            if self.path.exists():
+                quarantine(self.path)
+            return False
+        return True
 
     async def save(self, value: ModelT) -> None:
         """:meth:`save_sync` off the event loop. Pass a snapshot the loop won't mutate."""
@@ -183,3 +222,8 @@ class JsonStore(Generic[ModelT]):
 
 def _bump(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
+
+
+def _reject_constant(name: str) -> Any:
+    """``NaN``/``Infinity`` are not JSON and not money; refuse them at parse time."""
+    raise ValueError(f"{name} is not allowed")

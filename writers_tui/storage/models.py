@@ -32,11 +32,20 @@ def quantize_money(value: Decimal) -> Decimal:
     return value.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN)
 
 
+MAX_MONEY = Decimal(10) ** 12
+
+
 def _money_in(value: Any) -> Any:
     # A float read from JSON becomes Decimal through its shortest repr, not its binary value.
     if isinstance(value, float):
         return Decimal(repr(value))
     return value
+
+
+def _money_checked(value: Decimal) -> Decimal:
+    if not value.is_finite() or abs(value) >= MAX_MONEY:
+        raise ValueError("an amount of money must be a finite number below 10^12")
+    return quantize_money(value)
 
 
 def _money_out(value: Decimal) -> float | int:
@@ -47,7 +56,7 @@ def _money_out(value: Decimal) -> float | int:
 Money = Annotated[
     Decimal,
     BeforeValidator(_money_in),
-    AfterValidator(quantize_money),
+    AfterValidator(_money_checked),
     PlainSerializer(_money_out, when_used="json"),
 ]
 

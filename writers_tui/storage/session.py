@@ -13,12 +13,15 @@ fresh (the old one is archived to history marked interrupted), and on a clean cl
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from writers_tui.paths import ProjectPaths
+from writers_tui.storage.atomic import remove_stale_temps
 from writers_tui.storage.history import SessionHistory
 from writers_tui.storage.json_store import JsonStore
 from writers_tui.storage.lock import LockHolder, ProjectLock
@@ -249,6 +252,18 @@ class Interruption:
         return max(0, int((end - self.session.created_at).total_seconds() // 60))
 
 
+def remove_stale_temps_in_project(root: Path) -> list[Path]:
+    """Temp files of writers killed mid-save, in ``.session/`` and the writer's folders."""
+    paths = ProjectPaths(root)
+    folders = [paths.session_dir]
+    for tracked in paths.tracked_dirs():
+        folders.extend(Path(folder) for folder, _, _ in os.walk(tracked))
+    removed: list[Path] = []
+    for folder in folders:
+        removed.extend(remove_stale_temps(folder))
+    return removed
+
+
 class SessionManager:
     """Open a project for writing and carry its session from start to clean close."""
 
@@ -261,6 +276,7 @@ class SessionManager:
         self.session: Session | None = None
         self.interruption: Interruption | None = None
         self.warnings: list[str] = []
+        self.removed_temps: list[Path] = []
 
     def open(self) -> Interruption | None:
         """Take the lock (``ProjectInUse`` if held) and load the last session.
@@ -270,6 +286,7 @@ class SessionManager:
         over the stage, open files and model choices of the last one.
         """
         self.lock.acquire()
+        self.removed_temps = remove_stale_temps_in_project(self.root)
         loaded = self._store.load()
         self.warnings = loaded.warnings
         previous = loaded.value if loaded.source != "default" else None

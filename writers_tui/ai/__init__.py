@@ -1,0 +1,1 @@
+"""AI help: model naming, pricing and (later) providers. No Textual imports."""

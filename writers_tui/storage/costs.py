@@ -1,0 +1,703 @@
+"""CostTracker: every AI call on the record, totals in O(days), budgets that warn once.
+
+The ledger (``costs.jsonl``, :mod:`writers_tui.storage.ledger`) is the source of truth.
+``costs.json`` is a bounded summary *derived* from it: per-day aggregates keyed by the
+writer's local date, recent sessions, the last few operations, and ``ledger_offset`` — the
+bytes of the ledger already folded in. Any process can bring the summary up to date by
+reading only the ledger tail after that offset, so records appended by another process
+(the app and several ``costs add`` runs at once) are never lost; the read-modify-write of
+``costs.json`` is serialised by an flock on ``costs.json.lock``. A summary that is missing,
+corrupt or does not match the ledger is rebuilt from it.
+
+Day/week/month use the writer's local calendar (ISO weeks, Monday first); the ledger stores
+UTC. Totals sum ``Decimal`` per-day aggregates, never floats, never the whole ledger.
+
+Every method that touches the disk blocks; the ``a*`` wrappers run them in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal, get_args
+
+from pydantic import Field
+
+from writers_tui.ai import pricing
+from writers_tui.paths import ProjectPaths
+from writers_tui.storage import migrations
+from writers_tui.storage.json_store import JsonStore
+from writers_tui.storage.ledger import Ledger
+from writers_tui.storage.models import (
+    Budget,
+    CostSummary,
+    DayAggregate,
+    LedgerRecord,
+    OperationStatus,
+    RecentOperation,
+    UsageSource,
+    new_id,
+    utc_now,
+)
+
+Period = Literal["session", "day", "week", "month", "all"]
+BreakdownKey = Literal["model", "operation", "day"]
+PERIODS: tuple[str, ...] = get_args(Period)
+BREAKDOWNS: tuple[str, ...] = get_args(BreakdownKey)
+
+RECENT_OPERATIONS = 50  # the seed's "operations" list, bounded
+RECENT_SESSIONS = 100  # sessions with full breakdowns; older ones fall back to the ledger
+WARNED_KEYS_KEPT = 24  # budget periods already warned about; older periods are over
+
+Clock = Callable[[], datetime]
+StatSignature = tuple[int, int, int] | None
+
+
+class CostTotals(DayAggregate):
+    """A :class:`DayAggregate` plus cached tokens and unpriced counts per model.
+
+    Used for one local day, one session, or a whole period (days merged).
+    """
+
+    cached_tokens: int = 0
+    count_by_model: dict[str, int] = Field(default_factory=dict)
+    count_by_operation: dict[str, int] = Field(default_factory=dict)
+    unpriced_by_model: dict[str, int] = Field(default_factory=dict)
+
+    def add(self, record: LedgerRecord) -> None:
+        cost = record.cost
+        name = record.model_name
+        self.total += cost
+        self.count += 1
+        self.input_tokens += record.input_tokens
+        self.cached_tokens += record.cached_tokens
+        self.output_tokens += record.output_tokens
+        self.by_model[name] = self.by_model.get(name, Decimal(0)) + cost
+        self.by_operation[record.operation] = (
+            self.by_operation.get(record.operation, Decimal(0)) + cost
+        )
+        self.count_by_model[name] = self.count_by_model.get(name, 0) + 1
+        self.count_by_operation[record.operation] = (
+            self.count_by_operation.get(record.operation, 0) + 1
+        )
+        if not record.priced:
+            self.unpriced_count += 1
+            self.unpriced_by_model[name] = self.unpriced_by_model.get(name, 0) + 1
+
+    def merge(self, other: CostTotals) -> None:
+        self.total += other.total
+        self.count += other.count
+        self.unpriced_count += other.unpriced_count
+        self.input_tokens += other.input_tokens
+        self.cached_tokens += other.cached_tokens
+        self.output_tokens += other.output_tokens
+        for mine, theirs in (
+            (self.by_model, other.by_model),
+            (self.by_operation, other.by_operation),
+        ):
+            for key, value in theirs.items():
+                mine[key] = mine.get(key, Decimal(0)) + value
+        for counts, others in (
+            (self.count_by_model, other.count_by_model),
+            (self.count_by_operation, other.count_by_operation),
+            (self.unpriced_by_model, other.unpriced_by_model),
+        ):
+            for key, count in others.items():
+                counts[key] = counts.get(key, 0) + count
+
+
+class CostsDocument(CostSummary):
+    """``costs.json``: the seed's shape (:class:`CostSummary`) plus what catching up needs.
+
+    ``session_total``/``by_model`` and the day/week/month totals are a snapshot for the
+    session named in ``session_id`` at ``updated_at``; the aggregates are the real data.
+    """
+
+    by_day: dict[str, CostTotals] = Field(default_factory=dict)  # type: ignore[assignment]
+    sessions: dict[str, CostTotals] = Field(default_factory=dict)
+    session_id: str = ""
+    budget_warned: list[str] = Field(default_factory=list)
+    ledger_skipped: int = 0
+
+
+def costs_document_store(root: Path) -> JsonStore[CostsDocument]:
+    """``costs.json`` typed with the tracker's extensions (same file as ``costs_store``)."""
+    return JsonStore(
+        ProjectPaths(root).costs, CostsDocument, migrations=migrations.COSTS_MIGRATIONS
+    )
+
+
+@dataclass(frozen=True)
+class BudgetUsage:
+    """How much of one budget limit the current period has used."""
+
+    period: Literal["day", "week", "month"]
+    key: str  # "2024-11-13" | "2024-W46" | "2024-11"
+    limit: Decimal
+    spent: Decimal
+
+    @property
+    def ratio(self) -> Decimal:
+        return self.spent / self.limit if self.limit > 0 else Decimal(0)
+
+    @property
+    def label(self) -> str:
+        return {"day": "daily", "week": "weekly", "month": "monthly"}[self.period]
+
+
+def format_usd(amount: Decimal) -> str:
+    """Dollars for people: cents when that is honest, more digits for sub-cent amounts."""
+    if amount == 0 or abs(amount) >= Decimal("0.01"):
+        return f"${amount:,.2f}"
+    return f"${amount.normalize():f}"
+
+
+def period_key(period: Literal["day", "week", "month"], day: date) -> str:
+    if period == "day":
+        return day.isoformat()
+    if period == "week":
+        iso = day.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def period_days(period: str, today: date) -> tuple[date, date] | None:
+    """First and last local date of the period containing ``today`` (None: unbounded)."""
+    if period == "day":
+        return today, today
+    if period == "week":
+        monday = today - timedelta(days=today.weekday())
+        return monday, monday + timedelta(days=6)
+    if period == "month":
+        first = today.replace(day=1)
+        next_month = (first + timedelta(days=32)).replace(day=1)
+        return first, next_month - timedelta(days=1)
+    return None
+
+
+def _dates(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def _stat(path: Path) -> StatSignature:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+class CostTracker:
+    """The project's AI costs: record operations, read totals, check budgets.
+
+    ``session_id`` names the writer's open session ("" when none is open: then session
+    totals are empty and records belong to no session). ``clock`` returns an aware
+    datetime (now); ``tz`` is the writer's local time zone for day/week/month (None: the
+    system's). ``budget`` overrides the limits kept in ``costs.json`` (callers pass the one
+    from preferences). A ``readonly`` tracker never writes or moves files: it catches up
+    with the ledger in memory only.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        session_id: str = "",
+        *,
+        clock: Clock = utc_now,
+        tz: tzinfo | None = None,
+        budget: Budget | None = None,
+        readonly: bool = False,
+    ) -> None:
+        self.paths = ProjectPaths(root)
+        self.session_id = session_id
+        self.clock = clock
+        self.tz = tz
+        self.readonly = readonly
+        self.ledger = Ledger(self.paths.ledger)
+        self.warnings: list[str] = []
+        self._budget = budget
+        self._store = costs_document_store(self.paths.root)
+        self._lock_path = self.paths.session_dir / "costs.json.lock"
+        self._mutex = threading.RLock()
+        self._dirty = False
+        self._seen: StatSignature = None
+        self._migrated_from: int | None = None
+        self._doc = self._load()
+        if self._migrated_from == 0 and not readonly:
+            self._import_seed_operations()
+        self.refresh()
+
+    # -- the summary on disk -------------------------------------------------------
+
+    def _load(self) -> CostsDocument:
+        self._seen = _stat(self._store.path)
+        loaded = self._store.load(quarantine_bad=not self.readonly)
+        self.warnings.extend(loaded.warnings)
+        self._migrated_from = loaded.migrated_from
+        self._dirty = loaded.source != "file"
+        doc = loaded.value
+        if self._budget is not None:
+            doc.budget = self._budget.model_copy()
+        return doc
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        self.paths.session_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing drops the flock
+
+    def _adopt_disk(self) -> None:
+        """Take up the summary another process wrote since we last saw the file."""
+        if _stat(self._store.path) == self._seen:
+            return
+        warned = self._doc.budget_warned
+        self._doc = self._load()
+        self._doc.budget_warned = _merge_warned(self._doc.budget_warned, warned)
+
+    def _save(self) -> None:
+        """Write the summary; a failure is reported, not raised (the ledger has the data)."""
+        doc = self._doc
+        self._snapshot(doc)
+        try:
+            self._store.save_sync(doc)
+        except OSError as error:
+            self._dirty = True
+            self.warnings.append(
+                f"costs.json could not be updated ({error.strerror or error}); "
+                "it will catch up from costs.jsonl"
+            )
+            return
+        self._dirty = False
+        self._seen = _stat(self._store.path)
+
+    def _snapshot(self, doc: CostsDocument) -> None:
+        """Fill the seed's headline fields for humans reading costs.json."""
+        session = self.totals("session")
+        doc.session_id = self.session_id
+        doc.session_total = session.total
+        doc.by_model = dict(session.by_model)
+        doc.daily_total = self.totals("day").total
+        doc.weekly_total = self.totals("week").total
+        doc.monthly_total = self.totals("month").total
+        doc.all_time_total = self.totals("all").total
+        doc.updated_at = self.clock()
+
+    def _update(
+        self, mutate: Callable[[CostsDocument], bool] | None = None, *, rebuild: bool = False
+    ) -> int:
+        """Under the file lock: adopt the newest summary, catch up, mutate, save if changed.
+
+        Returns how many records this tracker had not seen before (all of them on rebuild).
+        """
+        with self._mutex:
+            seen = 0 if rebuild else self._doc.ledger_records
+            if self.readonly:
+                self._catch_up(rebuild)
+                if mutate is not None:
+                    mutate(self._doc)
+                return self._doc.ledger_records - seen
+            with self._file_lock():
+                self._adopt_disk()
+                added = self._catch_up(rebuild)
+                changed = mutate(self._doc) if mutate is not None else False
+                if added or changed or self._dirty:
+                    self._save()
+            return max(0, self._doc.ledger_records - seen)
+
+    def _import_seed_operations(self) -> None:
+        """Copy a seed-era summary's operations into the (empty) ledger.
+
+        Before versioning, ``costs.json`` was the only record of what was spent. The
+        ledger-derived summary would replace it on the next save, so its operations
+        become ledger records first (marked with the legacy cost source), under the file
+        lock so two processes cannot both import them.
+        """
+        with self._mutex, self._file_lock():
+            if self.ledger.size() > 0:
+                return
+            operations, self._doc.operations = list(self._doc.operations), []
+            for operation in operations:
+                provider, _, model = operation.model.rpartition("/")
+                self.ledger.append(
+                    LedgerRecord(
+                        id=operation.id or new_id(),
+                        timestamp=operation.timestamp,
+                        project=self.paths.root.name,
+                        operation=operation.operation,
+                        provider=provider or "unknown",
+                        model=model,
+                        input_tokens=operation.input_tokens,
+                        output_tokens=operation.output_tokens,
+                        cost=operation.cost,
+                        cost_source=operation.cost_source,
+                    )
+                )
+            if operations:
+                self.warnings.append(
+                    f"imported {len(operations)} operations from an older costs.json "
+                    "into costs.jsonl"
+                )
+
+    # -- folding the ledger in -----------------------------------------------------
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(self.tz).date()
+
+    def today(self) -> date:
+        return self.local_date(self.clock())
+
+    def _fresh(self, old: CostsDocument) -> CostsDocument:
+        return CostsDocument(budget=old.budget, budget_warned=list(old.budget_warned))
+
+    def _catch_up(self, rebuild: bool = False) -> int:
+        doc = self._doc
+        offset = doc.ledger_offset
+        mismatch = offset > self.ledger.size() or not self.ledger.is_line_boundary(offset)
+        if mismatch:
+            self.warnings.append("costs.json did not match costs.jsonl; rebuilt from the ledger")
+        if mismatch or rebuild:
+            doc = self._doc = self._fresh(doc)
+            self._dirty = True
+            offset = 0
+        tail = self.ledger.read_from(offset)
+        for record in tail.records:
+            self._fold(doc, record)
+        for record in tail.records[-RECENT_OPERATIONS:]:
+            doc.operations.append(_recent(record))
+        del doc.operations[:-RECENT_OPERATIONS]
+        if tail.end != offset:
+            doc.ledger_records += len(tail.records)
+            doc.ledger_skipped += tail.skipped
+            doc.ledger_offset = tail.end
+        if tail.skipped:
+            self.warnings.append(f"costs.jsonl: {tail.skipped} unreadable lines skipped")
+        return len(tail.records)
+
+    def _fold(self, doc: CostsDocument, record: LedgerRecord) -> None:
+        key = self.local_date(record.timestamp).isoformat()
+        day = doc.by_day.get(key)
+        if day is None:
+            day = doc.by_day[key] = CostTotals()
+        day.add(record)
+        sid = record.session_id
+        day.by_session[sid] = day.by_session.get(sid, Decimal(0)) + record.cost
+        session = doc.sessions.pop(sid, None) or CostTotals()
+        session.add(record)
+        doc.sessions[sid] = session  # most recently active last
+        if len(doc.sessions) > RECENT_SESSIONS:
+            del doc.sessions[next(iter(doc.sessions))]
+
+    # -- public API: recording -----------------------------------------------------
+
+    def price_operation(
+        self,
+        operation: str,
+        model: str,
+        input_tokens: int,
+        output_tokens: int,
+        *,
+        cached_tokens: int = 0,
+        stage: str = "",
+        usage_source: UsageSource = "provider",
+        estimated_cost: Decimal | None = None,
+        status: OperationStatus = "ok",
+        duration_ms: int | None = None,
+    ) -> tuple[LedgerRecord, pricing.Price]:
+        """Build the ledger record for one call (no I/O). ValueError on bad input."""
+        price = pricing.price(model, input_tokens, output_tokens, cached_tokens)
+        provider, name = pricing.split_model_name(model)
+        record = LedgerRecord(
+            timestamp=self.clock(),
+            project=self.paths.root.name,
+            session_id=self.session_id,
+            stage=stage,
+            operation=operation,
+            provider=provider,
+            model=name,
+            model_resolved=price.resolved_model,
+            input_tokens=input_tokens,
+            cached_tokens=cached_tokens,
+            output_tokens=output_tokens,
+            usage_source=usage_source,
+            cost=price.cost,
+            cost_source=price.source,
+            estimated_cost=estimated_cost,
+            status=status,
+            duration_ms=duration_ms,
+        )
+        return record, price
+
+    def record(self, record: LedgerRecord) -> None:
+        """Append ``record`` durably, then bring the summary up to date.
+
+        Once the append returns the record is safe; if only the summary cannot be
+        written, that is a warning (see :attr:`warnings`), not an error.
+        """
+        if self.readonly:
+            raise PermissionError("this CostTracker is read-only")
+        self.ledger.append(record)
+        self._update()
+
+    def log_operation(
+        self,
+        operation: str,
+        model: str,
+        input_tokens: int,
+        output_tokens: int,
+        **details: object,
+    ) -> LedgerRecord:
+        """Price and record one AI call; an unpriced model adds a warning, never a silent $0."""
+        record, price = self.price_operation(
+            operation,
+            model,
+            input_tokens,
+            output_tokens,
+            **details,  # type: ignore[arg-type]
+        )
+        if price.warning:
+            self.warnings.append(price.warning)
+        self.record(record)
+        return record
+
+    async def alog_operation(
+        self,
+        operation: str,
+        model: str,
+        input_tokens: int,
+        output_tokens: int,
+        **details: object,
+    ) -> LedgerRecord:
+        """:meth:`log_operation` off the event loop."""
+        return await asyncio.to_thread(
+            self.log_operation, operation, model, input_tokens, output_tokens, **details
+        )
+
+    def refresh(self) -> int:
+        """Catch up with records appended since (by any process); returns how many."""
+        with self._mutex:
+            idle = (
+                not self._dirty
+                and self.ledger.size() == self._doc.ledger_offset
+                and (self.readonly or _stat(self._store.path) == self._seen)
+            )
+            return 0 if idle else self._update()
+
+    async def arefresh(self) -> int:
+        return await asyncio.to_thread(self.refresh)
+
+    def rebuild(self) -> int:
+        """Recompute the summary from the whole ledger; returns the records folded in."""
+        return self._update(rebuild=True)
+
+    def reset_session(self, session_id: str | None = None) -> str:
+        """Start counting a new session (a fresh id unless one is given)."""
+        with self._mutex:
+            self.session_id = session_id if session_id is not None else new_id()
+            self._dirty = True
+            self._update()
+            return self.session_id
+
+    # -- public API: reading -------------------------------------------------------
+
+    @property
+    def summary(self) -> CostsDocument:
+        """The summary as last brought up to date (a copy: safe to hand to another thread)."""
+        with self._mutex:
+            copy = self._doc.model_copy(deep=True)
+        self._snapshot(copy)
+        return copy
+
+    def take_warnings(self) -> list[str]:
+        """Warnings gathered so far (unpriced models, fallbacks, skipped lines), cleared."""
+        with self._mutex:
+            taken, self.warnings = self.warnings, []
+        return taken
+
+    @property
+    def ledger_records(self) -> int:
+        return self._doc.ledger_records
+
+    @property
+    def skipped_lines(self) -> int:
+        return self._doc.ledger_skipped
+
+    def period_range(self, period: str) -> tuple[date, date] | None:
+        return period_days(period, self.today())
+
+    def totals(self, period: str = "all") -> CostTotals:
+        """Totals for one period: O(days in it), or O(days recorded) for ``all``."""
+        if period not in PERIODS:
+            raise ValueError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
+        with self._mutex:
+            result = CostTotals()
+            if period == "session":
+                if not self.session_id:
+                    return result  # no session open: nothing belongs to it
+                session = self._doc.sessions.get(self.session_id)
+                if session is None:
+                    return self._session_from_ledger()
+                result.merge(session)
+                return result
+            for day in self._days(period).values():
+                result.merge(day)
+            return result
+
+    def _days(self, period: str) -> dict[str, CostTotals]:
+        """Per-day aggregates in the period, keyed by local date."""
+        by_day = self._doc.by_day
+        if period == "session":
+            sid = self.session_id
+            if not sid:
+                return {}
+            return {
+                key: _session_day(day, sid) for key, day in by_day.items() if sid in day.by_session
+            }
+        span = self.period_range(period)
+        if span is None:
+            return dict(by_day)
+        days: dict[str, CostTotals] = {}
+        for day in _dates(*span):
+            key = day.isoformat()
+            if key in by_day:
+                days[key] = by_day[key]
+        return days
+
+    def _session_from_ledger(self) -> CostTotals:
+        """A session evicted from the summary's recent sessions: read the ledger (rare)."""
+        result = CostTotals()
+        if any(self.session_id in day.by_session for day in self._doc.by_day.values()):
+            for record in self.ledger:
+                if record.session_id == self.session_id:
+                    result.add(record)
+        return result
+
+    def breakdown(self, by: str, period: str = "all") -> dict[str, CostTotals]:
+        """Totals split by model, operation or local day, biggest cost first (days: by date)."""
+        if by not in BREAKDOWNS:
+            raise ValueError(f"unknown breakdown {by!r}; use one of {', '.join(BREAKDOWNS)}")
+        if by == "day":
+            with self._mutex:
+                days = self._days(period)
+            return {key: _copy(days[key]) for key in sorted(days)}
+        totals = self.totals(period)
+        if by == "model":
+            costs, counts = totals.by_model, totals.count_by_model
+        else:
+            costs, counts = totals.by_operation, totals.count_by_operation
+        parts: dict[str, CostTotals] = {}
+        for key, cost in sorted(costs.items(), key=lambda item: (-item[1], item[0])):
+            parts[key] = CostTotals(
+                total=cost,
+                count=counts.get(key, 0),
+                unpriced_count=totals.unpriced_by_model.get(key, 0) if by == "model" else 0,
+            )
+        return parts
+
+    # -- public API: estimates and budgets -----------------------------------------
+
+    def get_estimated_cost(
+        self, model: str, input_tokens: int, output_tokens: int, cached_tokens: int = 0
+    ) -> pricing.Price:
+        """What a call would cost, before making it (``warning`` set when unpriced)."""
+        return pricing.price(model, input_tokens, output_tokens, cached_tokens)
+
+    @property
+    def budget(self) -> Budget:
+        return self._doc.budget
+
+    def budget_usage(self) -> list[BudgetUsage]:
+        """Each configured limit with what its current period has spent."""
+        budget = self._doc.budget
+        today = self.today()
+        usage: list[BudgetUsage] = []
+        limits: tuple[tuple[Literal["day", "week", "month"], Decimal | None], ...] = (
+            ("day", budget.daily_limit),
+            ("week", budget.weekly_limit),
+            ("month", budget.monthly_limit),
+        )
+        for period, limit in limits:
+            if limit is not None:
+                spent = self.totals(period).total
+                usage.append(BudgetUsage(period, period_key(period, today), limit, spent))
+        return usage
+
+    def would_exceed(self, estimated_cost: Decimal) -> str | None:
+        """Which limit an operation of ``estimated_cost`` would break, and by how much."""
+        problems = []
+        for usage in self.budget_usage():
+            after = usage.spent + estimated_cost
+            if after > usage.limit:
+                problems.append(
+                    f"the {usage.label} budget of {format_usd(usage.limit)} would be exceeded "
+                    f"by {format_usd(after - usage.limit)} "
+                    f"(spent {format_usd(usage.spent)}, this ~{format_usd(estimated_cost)})"
+                )
+        return "; ".join(problems) or None
+
+    def should_warn_budget(self) -> str | None:
+        """A warning the first time a period crosses the warn ratio (80 %), else None.
+
+        Which periods were warned about is kept in ``costs.json``, so the warning is not
+        repeated after a restart or by another process.
+        """
+        budget = self._doc.budget
+        if not budget.warnings_enabled:
+            return None
+        ratio = Decimal(str(budget.warn_ratio))
+        message: list[str] = []
+
+        def mark(doc: CostsDocument) -> bool:
+            for usage in self.budget_usage():
+                key = f"{usage.period}:{usage.key}"
+                if usage.limit > 0 and usage.ratio >= ratio and key not in doc.budget_warned:
+                    doc.budget_warned = _merge_warned(doc.budget_warned, [key])
+                    message.append(
+                        f"{usage.ratio * 100:.0f}% of the {usage.label} budget used "
+                        f"({format_usd(usage.spent)} of {format_usd(usage.limit)})"
+                    )
+            return bool(message)
+
+        self._update(mark)
+        return "Budget warning: " + "; ".join(message) if message else None
+
+
+def _merge_warned(first: list[str], second: list[str]) -> list[str]:
+    merged = list(dict.fromkeys([*first, *second]))
+    return merged[-WARNED_KEYS_KEPT:]
+
+
+def _session_day(day: CostTotals, session_id: str) -> CostTotals:
+    """A day's share of one session: only its cost is aggregated per session and day."""
+    return CostTotals(total=day.by_session[session_id])
+
+
+def _copy(totals: CostTotals) -> CostTotals:
+    return totals.model_copy(deep=True)
+
+
+def _recent(record: LedgerRecord) -> RecentOperation:
+    return RecentOperation(
+        id=record.id,
+        timestamp=record.timestamp,
+        operation=record.operation,
+        model=record.model_name,
+        input_tokens=record.input_tokens,
+        output_tokens=record.output_tokens,
+        cost=record.cost,
+        cost_source=record.cost_source,
+    )
