@@ -50,9 +50,8 @@ def test_clean_release_empties_the_file_and_next_open_is_clean(tmp_path: Path) -
 
 
 def test_second_lock_in_same_process_is_refused(tmp_path: Path) -> None:
-    with ProjectLock(tmp_path):
-        with pytest.raises(ProjectInUse) as refused:
-            ProjectLock(tmp_path).acquire()
+    with ProjectLock(tmp_path), pytest.raises(ProjectInUse) as refused:
+        ProjectLock(tmp_path).acquire()
     assert refused.value.holder is not None
     assert refused.value.holder.pid == os.getpid()
     assert "already open" in str(refused.value)

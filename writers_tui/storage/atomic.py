@@ -174,8 +174,8 @@ def remove_stale_temps(folder: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def _locked_append_fd(path: Path) -> Iterator[int]:
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, DEFAULT_NEW_FILE_MODE)
+def _locked_append_fd(path: Path, new_file_mode: int) -> Iterator[int]:
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, new_file_mode)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield fd
@@ -183,7 +183,7 @@ def _locked_append_fd(path: Path) -> Iterator[int]:
         os.close(fd)  # closing drops the flock
 
 
-def append_line(path: Path, line: bytes) -> None:
+def append_line(path: Path, line: bytes, *, new_file_mode: int = DEFAULT_NEW_FILE_MODE) -> None:
     """Append one newline-terminated record and fsync it (safe across processes and threads).
 
     An exclusive flock serialises writers (each call opens its own descriptor, so threads
@@ -199,7 +199,7 @@ def append_line(path: Path, line: bytes) -> None:
     if not line.endswith(b"\n"):
         line += b"\n"
     path = Path(path)
-    with _locked_append_fd(path) as fd:
+    with _locked_append_fd(path, new_file_mode) as fd:
         size = os.fstat(fd).st_size
         if size > 0 and os.pread(fd, 1, size - 1) != b"\n":
             line = b"\n" + line

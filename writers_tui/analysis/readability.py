@@ -1,0 +1,65 @@
+"""Readability: Flesch reading ease, Flesch–Kincaid grade and Gunning fog.
+
+The formulas need three counts: words, sentences and syllables (plus "complex" words for
+the fog index). Syllables are summed over the *distinct* words of a text times their
+frequency, so a novel costs one dictionary lookup per vocabulary word, not per word.
+The counts (not the scores) are what files store: a manuscript's readability is computed
+from the summed counts, which is exact, where averaging per-file scores would not be.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from writers_tui.analysis.models import Readability
+from writers_tui.analysis.syllables import syllables
+
+__all__ = ["is_complex", "readability_of", "syllable_counts"]
+
+_SUFFIXES = (("ing", 3), ("ed", 2), ("es", 2))
+
+
+def is_complex(word: str, count: int | None = None) -> bool:
+    """Gunning's "complex" word: three or more syllables, except hyphenated compounds and
+    words that only reach three through an -ed, -es or -ing ending ("created", "amazes").
+    Proper nouns are not excluded (the analysis does not guess which words are names)."""
+    count = syllables(word) if count is None else count
+    if count < 3 or "-" in word:
+        return False
+    for suffix, size in _SUFFIXES:
+        if word.endswith(suffix) and len(word) > size + 2:
+            return syllables(word[:-size]) >= 3
+    return True
+
+
+#: word → (syllables, 1 if complex else 0), shared by every analysis in the process
+_WORD_INFO: dict[str, tuple[int, int]] = {}
+
+
+def _info(word: str) -> tuple[int, int]:
+    count = syllables(word)
+    info = (count, 1 if count >= 3 and is_complex(word, count) else 0)
+    if len(_WORD_INFO) < 500_000:  # bounded: garbage input must not grow it forever
+        _WORD_INFO[word] = info
+    return info
+
+
+def syllable_counts(tokens: Iterable[str]) -> tuple[int, int]:
+    """(syllables, complex words) over some words, each distinct word looked up once."""
+    total = 0
+    complex_words = 0
+    known = _WORD_INFO.get
+    for word, n in Counter(tokens).items():
+        info = known(word) or _info(word)
+        total += info[0] * n
+        complex_words += info[1] * n
+    return total, complex_words
+
+
+def readability_of(tokens: list[str], sentences: int) -> Readability:
+    """Readability of a list of words split into ``sentences`` sentences."""
+    total, complex_words = syllable_counts(tokens)
+    return Readability(
+        words=len(tokens), sentences=sentences, syllables=total, complex_words=complex_words
+    )

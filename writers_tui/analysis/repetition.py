@@ -1,0 +1,151 @@
+"""Repetition: echo words inside a file and phrases repeated across the manuscript.
+
+An *echo* is a non-trivial word (not a stop word, at least ``min_length`` letters) used
+again within ``window`` words of its last use, inside the same scene; the second use is
+flagged. Capitalised words are taken for names and never echo.
+
+A *repeated phrase* is an n-gram of 3 to 5 words inside one sentence that starts and ends
+with a non-stop word ("cold grey light", not "and then the"). Each file keeps its own
+counts; the manuscript adds them up, so changing one chapter only recounts that chapter.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from itertools import compress
+from operator import and_
+
+from writers_tui.analysis.models import Flag
+from writers_tui.analysis.text import Document, locate_token
+from writers_tui.wordcount import WORD_RE
+
+__all__ = ["RepeatedPhrase", "find_echoes", "overused_phrases", "phrase_counts"]
+
+_SEPARATOR = "\x00"  # never a token: the tokenizer only yields letters and digits
+
+
+@dataclass(slots=True)
+class RepeatedPhrase:
+    phrase: str
+    count: int
+    files: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"phrase": self.phrase, "count": self.count, "files": self.files}
+
+
+def _offset(doc: Document, sentence, index: int) -> int:
+    source = doc.norm if doc.norm is not None else doc.prose
+    found = locate_token(source, sentence, index)
+    if found >= 0:
+        return found
+    spans = [m.start() for m in WORD_RE.finditer(source, sentence.start, sentence.end)]
+    return spans[index] if index < len(spans) else sentence.start
+
+
+def find_echoes(
+    doc: Document, stopwords: frozenset[str], *, window: int = 50, min_length: int = 4
+) -> list[Flag]:
+    """Echo-word flags for one parsed document."""
+    flags: list[Flag] = []
+    line_col = doc.line_col
+    text = doc.text
+    vocabulary: set[str] = set()
+    for sentence in doc.sentences:
+        vocabulary.update(sentence.tokens)
+    eligible = {
+        w for w in vocabulary if len(w) >= min_length and w not in stopwords and w.isalpha()
+    }
+    for scene in doc.scenes:
+        sentences = [s for paragraph in scene.paragraphs for s in paragraph.sentences]
+        flat: list[str] = []
+        starts: list[int] = []
+        for sentence in sentences:
+            starts.append(len(flat))
+            flat.extend(sentence.tokens)
+        last_seen: dict[str, int] = {}
+        hits: list[tuple[int, int]] = []
+        # only eligible words enter the Python loop; the filter runs in C
+        for here in compress(range(len(flat)), map(eligible.__contains__, flat)):
+            word = flat[here]
+            before = last_seen.get(word)
+            last_seen[word] = here
+            if before is not None and here - before <= window:
+                hits.append((here, here - before))
+        for here, distance in hits:
+            number = bisect_right(starts, here) - 1
+            sentence = sentences[number]
+            index = here - starts[number]
+            start = _offset(doc, sentence, index)
+            if text[start : start + 1].isupper():
+                continue  # a name (or a sentence opening we cannot tell from one)
+            word = sentence.tokens[index]
+            line, column = line_col(start)
+            said = text[start : start + len(word)]
+            flags.append(
+                Flag(
+                    rule="echo",
+                    line=line,
+                    column=column,
+                    end_line=line,
+                    end_column=column + len(word),
+                    text=said,
+                    message=(
+                        f"Echo “{said}”: also used {distance} "
+                        f"word{'s' if distance != 1 else ''} earlier"
+                    ),
+                )
+            )
+    return flags
+
+
+def phrase_counts(
+    doc: Document, stopwords: frozenset[str], sizes: Iterable[int] = (3, 4, 5)
+) -> dict[str, int]:
+    """n-gram → occurrences in one document (only n-grams that could be reported).
+
+    Built with zip/compress/Counter so the per-word work runs in C: all sentences are
+    joined with a separator token that no n-gram may contain.
+    """
+    tokens: list[str] = []
+    for sentence in doc.sentences:
+        tokens.extend(sentence.tokens)
+        tokens.append(_SEPARATOR)
+    if not tokens:
+        return {}
+    vocabulary = set(tokens)
+    is_content = {w: w not in stopwords and w.isalpha() for w in vocabulary}
+    content = list(map(is_content.__getitem__, tokens))
+    counts: Counter[str] = Counter()
+    for size in sorted(set(sizes)):
+        if size < 2:
+            continue
+        anchored = map(and_, content, content[size - 1 :])
+        grams = zip(*[tokens[k:] for k in range(size)], strict=False)
+        counts.update(map(" ".join, compress(grams, anchored)))
+    return {gram: n for gram, n in counts.items() if _SEPARATOR not in gram}
+
+
+def overused_phrases(
+    totals: Mapping[str, int], *, min_count: int = 3, limit: int = 25
+) -> list[RepeatedPhrase]:
+    """The most repeated phrases, longest and most frequent first.
+
+    A phrase inside a longer reported phrase that occurs as often is dropped: "cold grey"
+    adds nothing next to "cold grey light" when both occur five times.
+    """
+    frequent = [(p, c) for p, c in totals.items() if c >= min_count]
+    longest_over: dict[str, int] = {}
+    for phrase, count in frequent:
+        words = phrase.split(" ")
+        for size in range(3, len(words)):
+            for i in range(len(words) - size + 1):
+                sub = " ".join(words[i : i + size])
+                if longest_over.get(sub, 0) < count:
+                    longest_over[sub] = count
+    kept = [RepeatedPhrase(phrase=p, count=c) for p, c in frequent if longest_over.get(p, 0) < c]
+    kept.sort(key=lambda r: (-r.count * len(r.phrase.split(" ")), r.phrase))
+    return kept[:limit]

@@ -1,0 +1,357 @@
+"""All the file I/O of the analysis, in one place: resolving what to analyse, reading
+manuscript files, project word lists, the story bible and the reading-ease preference,
+the on-disk cache, the Markdown report and the scores log.
+
+The metric modules never touch the disk; this module feeds them text and persists their
+results. Writes are durable (temp file + fsync + ``os.replace``; appends fsync each line)
+through :mod:`writers_tui.storage.atomic`, the one durable-write implementation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from writers_tui.analysis.characters import Character, parse_character_file
+from writers_tui.analysis.lists import LIST_NAMES, StyleLists, default_lists
+from writers_tui.analysis.manuscript import (
+    ANALYZER_VERSION,
+    AnalysisConfig,
+    Analyzer,
+    ManuscriptAnalysis,
+    SourceFile,
+)
+from writers_tui.analysis.models import FileAnalysis
+from writers_tui.analysis.scoring import ScoringConfig
+from writers_tui.paths import ProjectPaths
+from writers_tui.project import MANUSCRIPT_SUFFIXES, manuscript_files, natural_key
+from writers_tui.storage import atomic
+from writers_tui.storage.preferences import PreferenceError, Preferences
+
+__all__ = [
+    "AnalysisInputError",
+    "DiskCache",
+    "RunResult",
+    "Target",
+    "analyze_targets",
+    "append_record",
+    "config_for",
+    "find_project_root",
+    "load_characters",
+    "load_style_lists",
+    "read_target_reading_ease",
+    "resolve_targets",
+    "write_text",
+]
+
+CACHE_SCHEMA = 1
+SCORES_SCHEMA = 1
+DEFAULT_TARGET_READING_EASE = 65.0
+
+
+class AnalysisInputError(Exception):
+    """Bad input for ``analyze``: the message names the path and what is wrong."""
+
+
+# --- durable writes -----------------------------------------------------------------------
+
+
+def write_text(path: Path, text: str, *, mode: int = 0o644) -> None:
+    """A report or cache file, written durably (the folder is created if needed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.atomic_write_text(path, text, new_file_mode=mode)
+
+
+def append_record(path: Path, line: str) -> None:
+    """One fsync'd line of an append-only log such as ``scores.jsonl``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.append_line(path, line.encode("utf-8"), new_file_mode=0o644)
+
+
+# --- what to analyse ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Target:
+    """Files to analyse together: a project's (or a loose group's) files, binder order."""
+
+    root: Path | None  # the project folder, or None for files outside any project
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def paths(self) -> ProjectPaths | None:
+        return ProjectPaths(self.root) if self.root else None
+
+
+def find_project_root(path: Path) -> Path | None:
+    """The nearest folder at or above ``path`` that is a project."""
+    path = path.absolute()
+    for folder in (path, *path.parents):
+        if folder.is_dir() and ProjectPaths(folder).is_project():
+            return folder
+    return None
+
+
+def _markdown_under(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
+    except OSError as error:
+        raise AnalysisInputError(f"cannot read folder {folder}: {error.strerror}") from None
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            found.extend(_markdown_under(entry))
+        elif entry.suffix.lower() in MANUSCRIPT_SUFFIXES and entry.is_file():
+            found.append(entry)
+    return found
+
+
+def resolve_targets(paths: Sequence[Path]) -> list[Target]:
+    """Turn command-line paths into targets, or raise :class:`AnalysisInputError`.
+
+    A project folder means its whole manuscript; a folder inside a project means the
+    Markdown files under it; a ``.md`` file means itself. Files of one project are
+    analysed together, in the order given.
+    """
+    if not paths:
+        raise AnalysisInputError("no PATH given: name a Markdown file or a project folder")
+    by_root: dict[Path | None, Target] = {}
+    order: list[Target] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise AnalysisInputError(f"no such file or folder: {raw}")
+        if path.is_dir():
+            if ProjectPaths(path).is_project():
+                root: Path | None = path.absolute()
+                files = manuscript_files(path.absolute())
+            else:
+                root = find_project_root(path)
+                if root is None:
+                    raise AnalysisInputError(
+                        f"not a project (no manuscript/ or .session/ folder): {raw}"
+                    )
+                files = _markdown_under(path.absolute())
+        elif path.is_file():
+            if path.suffix.lower() not in MANUSCRIPT_SUFFIXES:
+                raise AnalysisInputError(f"not a Markdown file (.md): {raw}")
+            if not os.access(path, os.R_OK):
+                raise AnalysisInputError(f"cannot read {raw}: permission denied")
+            root = find_project_root(path.parent)
+            files = [path.absolute()]
+        else:
+            raise AnalysisInputError(f"not a file or folder: {raw}")
+        target = by_root.get(root)
+        if target is None:
+            target = by_root[root] = Target(root=root)
+            order.append(target)
+        for file in files:
+            if file not in target.files:
+                target.files.append(file)
+    return order
+
+
+# --- project settings --------------------------------------------------------------------
+
+
+def load_style_lists(paths: ProjectPaths | None) -> StyleLists:
+    """The default lists extended by ``reference/style/NAME.txt`` files (unreadable or
+    unknown files are skipped: a list must never stop an analysis)."""
+    lists = default_lists()
+    if paths is None or not paths.style_lists.is_dir():
+        return lists
+    for name in LIST_NAMES:
+        file = paths.style_lists / f"{name}.txt"
+        try:
+            text = file.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        lists = lists.extended(name, text)
+    return lists
+
+
+def load_characters(paths: ProjectPaths | None) -> tuple[Character, ...]:
+    """Characters of the story bible, ``reference/characters/*.md`` in name order."""
+    if paths is None or not paths.characters.is_dir():
+        return ()
+    characters: list[Character] = []
+    try:
+        files = sorted(paths.characters.iterdir(), key=lambda p: natural_key(p.name))
+    except OSError:
+        return ()
+    for file in files:
+        if file.suffix.lower() not in MANUSCRIPT_SUFFIXES or not file.is_file():
+            continue
+        try:
+            text = file.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        character = parse_character_file(file.name, text)
+        if character is not None:
+            characters.append(character)
+    return tuple(characters)
+
+
+def read_target_reading_ease(paths: ProjectPaths | None) -> float:
+    """The writer's ``analysis.target_reading_ease`` preference (65 outside a project).
+
+    Read-only: a damaged preferences file is reported by ``doctor``, not moved by an
+    analysis run, and any problem with it means the default.
+    """
+    if paths is None:
+        return DEFAULT_TARGET_READING_EASE
+    try:
+        preferences = Preferences(paths.root, quarantine_bad=False)
+    except PreferenceError:
+        return DEFAULT_TARGET_READING_EASE
+    return preferences.effective.analysis.target_reading_ease
+
+
+def config_for(paths: ProjectPaths | None) -> AnalysisConfig:
+    return AnalysisConfig(
+        lists=load_style_lists(paths),
+        characters=load_characters(paths),
+        scoring=ScoringConfig(target_reading_ease=read_target_reading_ease(paths)),
+    )
+
+
+# --- the cache ---------------------------------------------------------------------------
+
+
+class DiskCache:
+    """Per-file results as ``.session/cache/analysis/<key>.json``.
+
+    A cache file that is missing, unreadable or malformed is a miss (and is rewritten);
+    failing to write one is ignored: the cache only ever saves time.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _file(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get(self, key: str) -> FileAnalysis | None:
+        try:
+            data = json.loads(self._file(key).read_text(encoding="utf-8"))
+            if data.get("schema_version") != CACHE_SCHEMA or data.get("key") != key:
+                return None
+            return FileAnalysis.from_cache(data["analysis"])
+        except Exception:  # any damage at all is just a miss
+            return None
+
+    def put(self, key: str, analysis: FileAnalysis) -> None:
+        document = {"schema_version": CACHE_SCHEMA, "key": key, "analysis": analysis.to_cache()}
+        with contextlib.suppress(OSError):
+            write_text(self._file(key), json.dumps(document, separators=(",", ":")), mode=0o600)
+
+
+# --- running -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RunResult:
+    target: Target
+    analysis: ManuscriptAnalysis
+    target_reading_ease: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "project": str(self.target.root) if self.target.root else None,
+            "target_reading_ease": self.target_reading_ease,
+            **self.analysis.to_dict(),
+        }
+
+
+def read_source(path: Path) -> str:
+    """A manuscript file's text; undecodable bytes become U+FFFD rather than an error."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise AnalysisInputError(f"cannot read {path}: {error.strerror}") from None
+    return data.decode("utf-8", errors="replace")
+
+
+def _display_path(file: Path, root: Path | None) -> str:
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            return file.relative_to(root).as_posix()
+    with contextlib.suppress(ValueError):
+        return file.relative_to(Path.cwd()).as_posix()
+    return file.as_posix()
+
+
+def _chapter(file: Path, paths: ProjectPaths | None) -> str:
+    if paths is not None:
+        with contextlib.suppress(ValueError):
+            relative = file.relative_to(paths.manuscript)
+            if len(relative.parts) > 1:
+                return relative.parent.as_posix()
+    return file.stem
+
+
+def analyze_targets(targets: Iterable[Target], *, use_disk_cache: bool = True) -> list[RunResult]:
+    """Read and analyse every target. Reads everything before anything is written."""
+    prepared: list[tuple[Target, list[SourceFile]]] = []
+    for target in targets:
+        paths = target.paths
+        sources = [
+            SourceFile(
+                path=_display_path(file, target.root),
+                text=read_source(file),
+                chapter=_chapter(file, paths),
+            )
+            for file in target.files
+        ]
+        prepared.append((target, sources))
+    results = []
+    for target, sources in prepared:
+        paths = target.paths
+        config = config_for(paths)
+        store = DiskCache(paths.analysis_cache) if (paths and use_disk_cache) else None
+        analysis = Analyzer(config, store=store).analyze(sources)
+        results.append(RunResult(target, analysis, config.scoring.target_reading_ease))
+    return results
+
+
+def append_scores(result: RunResult, *, now: datetime | None = None) -> Path | None:
+    """One line per scored file in ``output/reports/scores.jsonl`` (projects only)."""
+    paths = result.target.paths
+    if paths is None:
+        return None
+    now = now or datetime.now(UTC)
+    run_id = str(uuid.uuid4())
+    stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    for file in result.analysis.files:
+        record = {
+            "schema_version": SCORES_SCHEMA,
+            "time": stamp,
+            "run_id": run_id,
+            "analyzer_version": ANALYZER_VERSION,
+            "path": file.path,
+            "sha256": file.sha256,
+            "words": file.analysis.words,
+            "total": round(file.score.total, 1),
+            "grade": file.score.grade,
+            "subscores": {s.key: round(s.score, 1) for s in file.score.subscores},
+            "target_reading_ease": result.target_reading_ease,
+        }
+        append_record(paths.scores_log, json.dumps(record, ensure_ascii=False))
+    return paths.scores_log
+
+
+def report_path(result: RunResult, today: date | None = None) -> Path:
+    """``output/reports/analysis-YYYY-MM-DD.md`` of the project (or of the current folder
+    for files outside any project)."""
+    today = today or date.today()
+    folder = result.target.paths.reports if result.target.paths else Path("output/reports")
+    return folder / f"analysis-{today.isoformat()}.md"

@@ -1,0 +1,363 @@
+"""The text model: a Markdown scene parsed into headings, scene breaks, paragraphs,
+sentences, words and dialogue spans, with every position valid in the original file.
+
+Parsing works on a *mask* of the file (:func:`writers_tui.wordcount.mask_markdown`): the
+same string with front matter, comments, link targets and other non-prose blanked out.
+Because the mask has the same length and newlines as the file, a line or column found in
+it is the writer's line and column, front matter lines included. Words are found with the
+app's one word rule, so the counts here are the counts the status bar shows.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from writers_tui.wordcount import WORD_RE, mask_markdown
+
+__all__ = [
+    "ABBREVIATIONS",
+    "Document",
+    "Heading",
+    "Paragraph",
+    "Scene",
+    "Sentence",
+    "locate_token",
+    "normalize_prose",
+    "parse_document",
+    "split_sentences",
+]
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """A set from a space-separated string (keeps long word lists readable)."""
+    return frozenset(words.split())
+
+
+#: Words whose trailing full stop does not end a sentence (compared lower case, no dot).
+ABBREVIATIONS = _word_set(
+    """mr mrs ms messrs mme mlle dr st prof rev revd hon capt col gen lt sgt cpl maj adm cmdr
+    gov pres sen rep jr sr esq fr mt ft no nos vol vols vs cf ch chap fig approx dept est
+    inc ltd co corp bros jan feb mar apr jun jul aug sep sept oct nov dec"""
+)
+
+#: Verbs of a dialogue tag: ``"Stop!" Mary cried.`` is one sentence, not two.
+_SPEECH_VERBS = (
+    "said|says|say|asked|asks|cried|cries|replied|replies|answered|answers|shouted|shouts|"
+    "whispered|whispers|called|calls|exclaimed|exclaims|added|adds|continued|continues|"
+    "murmured|murmurs|muttered|mutters|yelled|yells|screamed|screams|snapped|snaps|"
+    "demanded|demands|begged|begs|pleaded|pleads|insisted|insists|laughed|laughs|"
+    "sighed|sighs|repeated|repeats|observed|observes|returned|returns|interrupted"
+)
+
+_HEADING = re.compile(r"[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*\r?$")
+_BREAK = re.compile(r"[ \t]{0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})\r?$")
+_BLANK = re.compile(r"[ \t\r\f\v\u00a0]*$")
+
+# A sentence ends at . ! ? … (any run), or at an em-dash interruption closed by a quote,
+# followed by closing quotes/brackets, then whitespace or the end of the paragraph.
+_TERMINATOR = re.compile(
+    r"(?:[.!?\u2026]+|(?:\u2014|--)(?=[\"\u201d\u2019'\u00bb]))"
+    r"[\"\u201d\u2019'\u00bb)\]*_]*(?=\s|$)"
+)
+_WORD_BEFORE = re.compile(r"(?<![^\W_])([^\W\d_]+)\Z")
+_SPACES = re.compile(r"\s*")
+_NEXT = re.compile(r"\s*(\S?)")
+_DIALOGUE_TAG = re.compile(
+    rf"\s+[A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*)?\s+(?:{_SPEECH_VERBS})\b"
+)
+
+# Dialogue: text inside double quotes (straight, curly, guillemets) or curly single quotes.
+# An unclosed quote runs to the end of its paragraph, the convention for a speech that
+# continues into the next paragraph.
+_DIALOGUE = re.compile(
+    r"\"[^\"]*(?:\"|$)"
+    r"|\u201c[^\u201d]*(?:\u201d|$)"
+    r"|\u00ab[^\u00bb]*(?:\u00bb|$)"
+    r"|\u2018(?:[^\u2019]|\u2019(?=[^\W_]))*(?:\u2019|$)"
+)
+
+
+@dataclass(slots=True)
+class Heading:
+    line: int
+    level: int
+    text: str
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int  # offset in the file
+    end: int
+    line: int
+    words: int
+    #: the words, lower case with straight apostrophes (how lists and counts compare them)
+    tokens: list[str] = field(default_factory=list, repr=False)
+
+
+@dataclass(slots=True)
+class Paragraph:
+    start: int
+    end: int
+    line: int
+    end_line: int
+    words: int = 0
+    dialogue_words: int = 0
+    sentences: list[Sentence] = field(default_factory=list)
+    dialogue_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Scene:
+    """A stretch of a file between scene breaks (``---``, ``***``, ``* * *``)."""
+
+    index: int
+    line: int
+    end_line: int
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    @property
+    def words(self) -> int:
+        return sum(p.words for p in self.paragraphs)
+
+    @property
+    def dialogue_words(self) -> int:
+        return sum(p.dialogue_words for p in self.paragraphs)
+
+
+@dataclass(slots=True)
+class Document:
+    text: str
+    prose: str  # same length as text; non-prose (and headings) blanked
+    norm: str | None  # prose lower-cased with straight apostrophes (None: see normalize_prose)
+    line_starts: list[int]
+    headings: list[Heading]
+    scenes: list[Scene]
+    breaks: list[int]  # line numbers of scene breaks
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [p for scene in self.scenes for p in scene.paragraphs]
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for scene in self.scenes for p in scene.paragraphs for s in p.sentences]
+
+    @property
+    def words(self) -> int:
+        return sum(scene.words for scene in self.scenes)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of an offset in the file."""
+        index = bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
+
+
+def _no_split_after(prose: str, term: re.Match[str], para_start: int) -> bool:
+    """True when a terminator candidate does not end a sentence (abbreviation, initial,
+    lower-case continuation, dialogue tag)."""
+    end = term.end()
+    nxt = _NEXT.match(prose, end)
+    following = nxt.group(1) if nxt else ""
+    if following and following.islower():
+        return True  # "Wait… what?", "e.g. the", '"Go!" she said'
+    punct = term.group()
+    core = punct.rstrip("\"\u201d\u2019'\u00bb)]*_")
+    if core == ".":
+        before = _WORD_BEFORE.search(prose, max(para_start, term.start() - 12), term.start())
+        if before:
+            word = before.group(1)
+            if word.lower() in ABBREVIATIONS:
+                return True
+            if len(word) == 1 and word.isupper() and following and not following.isdigit():
+                return True  # an initial: "J. Austen"
+    # '"Stop!" Mary cried.' is one sentence
+    return bool(core[-1:] in "!?" and len(core) < len(punct) and _DIALOGUE_TAG.match(prose, end))
+
+
+def split_sentences(prose: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans ``[(start, end)]`` inside ``prose[start:end]`` (one paragraph)."""
+    spans: list[tuple[int, int]] = []
+    sentence_start = start
+    for term in _TERMINATOR.finditer(prose, start, end):
+        if term.end() >= end:
+            break
+        if _no_split_after(prose, term, start):
+            continue
+        spans.append((sentence_start, term.end()))
+        sentence_start = term.end()
+    if sentence_start < end:
+        spans.append((sentence_start, end))
+    return spans
+
+
+def normalize_prose(prose: str) -> str | None:
+    """Lower case with straight apostrophes, or None when lower-casing would change the
+    length (a few Unicode letters do) and offsets would no longer line up."""
+    lowered = prose.lower()
+    if len(lowered) != len(prose):
+        return None
+    return lowered.replace("\u2019", "'")
+
+
+def _build_paragraph(
+    prose: str,
+    norm: str | None,
+    start: int,
+    end: int,
+    line: int,
+    end_line: int,
+    line_starts: list[int],
+) -> Paragraph:
+    findall = WORD_RE.findall
+    para = Paragraph(start=start, end=end, line=line, end_line=end_line)
+    total = 0
+    for s_start, s_end in split_sentences(prose, start, end):
+        if norm is not None:
+            tokens = findall(norm, s_start, s_end)
+        else:
+            tokens = [t.lower().replace("\u2019", "'") for t in findall(prose, s_start, s_end)]
+        n = len(tokens)
+        if not n:
+            continue
+        # the sentence's line is the line of its first non-space character
+        first = _SPACES.match(prose, s_start, s_end).end()
+        s_line = bisect_right(line_starts, first)
+        para.sentences.append(Sentence(start=first, end=s_end, line=s_line, words=n, tokens=tokens))
+        total += n
+    para.words = total
+    if total:
+        dialogue = 0
+        for quote in _DIALOGUE.finditer(prose, start, end):
+            q_words = len(findall(prose, quote.start(), quote.end()))
+            if q_words:
+                dialogue += q_words
+                para.dialogue_spans.append((quote.start(), quote.end()))
+        para.dialogue_words = dialogue
+    return para
+
+
+def parse_document(text: str) -> Document:
+    """Parse one Markdown file. Never raises on odd input; empty text gives an empty model."""
+    masked = mask_markdown(text, keep_headings=True)
+    line_starts = _line_starts(text)
+    headings: list[Heading] = []
+    breaks: list[int] = []
+    scenes: list[Scene] = [Scene(index=0, line=1, end_line=1)]
+    para_start = -1
+    para_line = 0
+    n_lines = len(line_starts)
+
+    def close_paragraph(end: int, end_line: int) -> None:
+        nonlocal para_start
+        if para_start >= 0:
+            para = _build_paragraph(prose, norm, para_start, end, para_line, end_line, line_starts)
+            if para.words:
+                scenes[-1].paragraphs.append(para)
+            para_start = -1
+
+    # First pass: classify lines with cheap string tests (only lines starting with one of
+    # "#*-_" can be a heading or a break) and cut the headings out of the prose mask.
+    kinds: list[str] = []
+    pieces: list[str] = []
+    kept_from = 0
+    for index, line in enumerate(masked.split("\n")):
+        stripped = line.strip()
+        if not stripped:
+            kinds.append("blank")
+            continue
+        first = stripped[0]
+        if first in "*-_" and _BREAK.match(line):
+            kinds.append("break")
+        elif first == "#" and (match := _HEADING.match(line)):
+            kinds.append("heading")
+            headings.append(
+                Heading(line=index + 1, level=len(match.group(1)), text=(match.group(2) or ""))
+            )
+            line_start = line_starts[index]
+            pieces.append(masked[kept_from:line_start])
+            pieces.append(" " * len(line))
+            kept_from = line_start + len(line)
+        else:
+            kinds.append("text")
+    pieces.append(masked[kept_from:])
+    prose = "".join(pieces) if len(pieces) > 1 else masked
+    norm = normalize_prose(prose)
+
+    for index, kind in enumerate(kinds):
+        line_start = line_starts[index]
+        if kind == "text":
+            if para_start < 0:
+                para_start = line_start
+                para_line = index + 1
+            continue
+        close_paragraph(line_start - 1 if line_start else 0, index)
+        if kind == "break":
+            breaks.append(index + 1)
+            scenes[-1].end_line = index
+            scenes.append(Scene(index=len(scenes), line=index + 2, end_line=index + 2))
+    last_line = max(1, n_lines - 1 if text.endswith("\n") else n_lines)
+    close_paragraph(len(text), last_line)
+    scenes[-1].end_line = max(scenes[-1].line, last_line)
+    # Breaks at the very top or bottom (or doubled) leave empty scenes: drop them.
+    kept = [scene for scene in scenes if scene.paragraphs] or [scenes[0]]
+    for number, scene in enumerate(kept):
+        scene.index = number
+    return Document(
+        text=text,
+        prose=prose,
+        norm=norm,
+        line_starts=line_starts,
+        headings=headings,
+        scenes=kept,
+        breaks=breaks,
+    )
+
+
+_JOINED = "'\u2019-\u2010\u2011\u00ad.,"
+
+
+def _valid_at(source: str, pos: int, end: int) -> bool:
+    """Is ``source[pos:end]`` a whole token (not part of a longer word)?"""
+    if pos > 0:
+        before = source[pos - 1]
+        if before.isalnum() or (before in _JOINED and pos > 1 and source[pos - 2].isalnum()):
+            return False
+    if end < len(source):
+        after = source[end]
+        if after.isalnum() or (
+            after in _JOINED and end + 1 < len(source) and source[end + 1].isalnum()
+        ):
+            return False
+    return True
+
+
+def locate_token(source: str, sentence: Sentence, index: int) -> int:
+    """Offset of token ``index`` of a sentence, by finding the right occurrence of the word
+    (cheap), or -1 when that is ambiguous (the caller then tokenizes the sentence)."""
+    tokens = sentence.tokens
+    word = tokens[index]
+    wanted = tokens[:index].count(word)
+    pos = sentence.start
+    limit = sentence.end
+    find = source.find
+    while True:
+        pos = find(word, pos, limit)
+        if pos < 0:
+            return -1
+        if _valid_at(source, pos, pos + len(word)):
+            if not wanted:
+                return pos
+            wanted -= 1
+        pos += 1

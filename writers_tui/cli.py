@@ -1,0 +1,223 @@
+"""The ``writers-tui`` command: the headless front door to a project.
+
+``writers-tui [PROJECT]`` will open the writing studio (the Textual UI is the next issue);
+every other command inspects or changes a project without a terminal UI. Commands live in
+small ``cli_*`` modules and are registered here.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from writers_tui import __version__
+from writers_tui.cli_analyze import analyze
+from writers_tui.cli_common import BAD_INPUT, echo_json, fail, resolve_project
+from writers_tui.cli_costs import costs
+from writers_tui.cli_project import demo, new
+from writers_tui.storage.doctor import diagnose
+from writers_tui.storage.history import SessionHistory
+from writers_tui.storage.lock import ProjectLock
+from writers_tui.storage.stores import session_store
+
+
+class ProjectGroup(click.Group):
+    """A group whose first argument may be a project folder instead of a command.
+
+    It also keeps the CLI contract for click's own errors: a usage error (unknown option,
+    missing value) is one line on stderr and exit 2, not a usage screen.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            ctx.meta["project"] = args.pop(0)
+        return super().parse_args(ctx, args)
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as error:
+            click.echo(error.ctx.get_help() if error.ctx else error.format_message())
+            sys.exit(BAD_INPUT)
+        except click.UsageError as error:
+            fail(f"{error.format_message()} (see --help)")
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=ProjectGroup, invoke_without_command=True)
+@click.version_option(__version__, prog_name="writers-tui")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """writers-tui: a keyboard-first terminal writing studio for novelists.
+
+    Run with a PROJECT folder (or inside one) to open it.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    root = resolve_project(ctx.meta.get("project"))
+    click.echo(
+        f"{root.name}: the writing studio (the terminal UI) is not built yet.\n"
+        "What works today, headless:\n"
+        f"  writers-tui session show {root}\n"
+        f"  writers-tui analyze {root}\n"
+        f"  writers-tui costs {root}\n"
+        f"  writers-tui doctor {root}"
+    )
+
+
+@main.group()
+def session() -> None:
+    """Inspect the current session and past sessions."""
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else "—"
+
+
+@session.command("show")
+@click.argument("project", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def session_show(project: str | None, as_json: bool) -> None:
+    """The live (or last) session of PROJECT: stage, open files, models, lock state."""
+    root = resolve_project(project)
+    loaded = session_store(root).load(quarantine_bad=False)
+    held, holder = ProjectLock.inspect(root)
+    data = loaded.value
+    exists = loaded.source != "default"
+    if not exists:
+        state = "none"
+    elif held:
+        state = "open"
+    elif data.ended_at is None:
+        state = "interrupted"
+    else:
+        state = "closed"
+    if as_json:
+        echo_json(
+            {
+                "project": str(root),
+                "state": state,
+                "holder": holder.__dict__ if (held and holder) else None,
+                "session": data.model_dump(mode="json") if exists else None,
+                "source": loaded.source,
+                "warnings": loaded.warnings,
+            }
+        )
+        return
+    console = Console()
+    for warning in loaded.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    if not exists:
+        console.print(f"{root.name}: no session yet (open the project to start one)")
+        return
+    table = Table(title=f"{data.project_name} — session {state}", show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("session", data.session_id)
+    table.add_row("started", _when(data.created_at))
+    table.add_row("last saved", _when(data.last_saved_at))
+    table.add_row("ended", _when(data.ended_at))
+    if held and holder:
+        table.add_row("open in", holder.describe())
+    table.add_row("stage", data.current_state.stage.value)
+    table.add_row("screen", " › ".join(data.current_state.breadcrumb) or data.current_state.screen)
+    files = [
+        f"{f.path}  (line {f.cursor_line + 1}, col {f.cursor_col + 1})" for f in data.open_files
+    ]
+    table.add_row("open files", "\n".join(files) or "—")
+    models = [f"{stage}: {model}" for stage, model in data.model_preferences.items()]
+    table.add_row("models", "\n".join(models) or "—")
+    table.add_row("words written", f"{data.words_now - data.words_at_start:+,}")
+    queries = [q.query for q in data.recent_queries[-3:]]
+    table.add_row("recent queries", "\n".join(queries) or "—")
+    console.print(table)
+
+
+@session.command("history")
+@click.argument("project", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def session_history(project: str | None, as_json: bool) -> None:
+    """The last 20 sessions of PROJECT: duration, cost, files, operations, words."""
+    root = resolve_project(project)
+    loaded = SessionHistory(root).load(quarantine_bad=False)
+    entries = loaded.value.sessions
+    if as_json:
+        echo_json(
+            {
+                "project": str(root),
+                "sessions": [entry.model_dump(mode="json") for entry in entries],
+                "warnings": loaded.warnings,
+            }
+        )
+        return
+    console = Console()
+    for warning in loaded.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    if not entries:
+        console.print(f"{root.name}: no finished sessions yet")
+        return
+    table = Table(title=f"{root.name} — last {len(entries)} sessions")
+    for column in ("started", "minutes", "cost", "words", "files", "operations", "ended"):
+        table.add_column(
+            column, justify="right" if column in ("minutes", "cost", "words") else "left"
+        )
+    for entry in reversed(entries):
+        operations = ", ".join(f"{k} ×{v}" for k, v in entry.operations_count.items())
+        files = len(set(entry.files_created) | set(entry.files_modified))
+        table.add_row(
+            _when(entry.start_time),
+            str(entry.duration_minutes),
+            f"${entry.total_cost:.4f}",
+            f"{entry.words_written:+,}",
+            str(files),
+            operations or "—",
+            "interrupted" if entry.interrupted else "closed",
+        )
+    console.print(table)
+
+
+@main.command()
+@click.argument("project", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def doctor(project: str | None, as_json: bool) -> None:
+    """Check PROJECT's saved state. Exit 0 when healthy, 1 when problems are found."""
+    root = resolve_project(project)
+    findings = diagnose(root)
+    problems = [f for f in findings if f.severity == "problem"]
+    if as_json:
+        echo_json(
+            {
+                "project": str(root),
+                "healthy": not problems,
+                "findings": [f.__dict__ for f in findings],
+            }
+        )
+    else:
+        marks = {"ok": "[green]✓[/]", "info": "[blue]i[/]", "problem": "[red]✗[/]"}
+        console = Console()
+        for finding in findings:
+            console.print(
+                f"{marks[finding.severity]} {finding.check}: {finding.message}", highlight=False
+            )
+        verdict = f"{len(problems)} problem(s) found" if problems else "healthy"
+        console.print(f"{root.name}: {verdict}")
+    raise SystemExit(1 if problems else 0)
+
+
+main.add_command(new)
+main.add_command(demo)
+main.add_command(costs)
+main.add_command(analyze)

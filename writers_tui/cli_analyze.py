@@ -1,0 +1,155 @@
+"""``writers-tui analyze PATH... [--json] [--report]``: offline manuscript analysis.
+
+Exit 0 when done (and anything written is durable). Bad input (a missing path, a file that
+is not Markdown, a folder that is not a project, an unreadable file) prints one line on
+stderr naming what is wrong and exits 2, having written nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from writers_tui.analysis.manuscript import ANALYZER_VERSION
+from writers_tui.analysis.report import markdown_report
+from writers_tui.analysis.runner import (
+    AnalysisInputError,
+    RunResult,
+    analyze_targets,
+    append_scores,
+    report_path,
+    resolve_targets,
+    write_text,
+)
+from writers_tui.analysis.scoring import grade_for
+from writers_tui.analysis.style import RULES
+from writers_tui.cli_common import fail
+
+__all__ = ["analyze"]
+
+JSON_SCHEMA = 1
+
+
+def _title(result: RunResult) -> str:
+    return result.target.root.name if result.target.root else "Files"
+
+
+def _print_summary(console: Console, result: RunResult) -> None:
+    m = result.analysis
+    r = m.readability
+    words = m.words
+    share = m.dialogue_words / words if words else 0.0
+    console.print(f"[bold]{_title(result)}[/bold]  ({len(m.files)} file(s))")
+    console.print(
+        f"  {words:,} words · {r.sentences:,} sentences · {m.paragraph_length.count:,} "
+        f"paragraphs · {words / m.words_per_minute:.0f} min read · dialogue {share:.0%}"
+    )
+    console.print(
+        f"  Reading ease {r.flesch_reading_ease:.1f} (target {result.target_reading_ease:g}) · "
+        f"FK grade {r.flesch_kincaid_grade:.1f} · fog {r.gunning_fog:.1f} · "
+        f"sentence length {m.sentence_length.mean:.1f} ± {m.sentence_length.stdev:.1f}"
+    )
+    console.print(
+        f"  Craft score [bold]{m.score_total:.1f} ({grade_for(m.score_total)})[/bold]"
+        + (f" · {m.reused} file(s) from cache" if m.reused else "")
+    )
+    if m.files:
+        table = Table(show_edge=False, pad_edge=False)
+        for name, justify in (
+            ("File", "left"),
+            ("Words", "right"),
+            ("Ease", "right"),
+            ("Dialogue", "right"),
+            ("Flags", "right"),
+            ("Score", "right"),
+            ("Grade", "left"),
+        ):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for f in m.files:
+            a = f.analysis
+            table.add_row(
+                f.path,
+                f"{a.words:,}",
+                f"{a.readability.flesch_reading_ease:.0f}",
+                f"{a.dialogue_share:.0%}",
+                str(len(a.flags)),
+                f"{f.score.total:.1f}",
+                f.score.grade,
+            )
+        console.print(table)
+    if m.flag_counts:
+        counts = ", ".join(
+            f"{RULES.get(rule, rule)} {count}"
+            for rule, count in sorted(m.flag_counts.items(), key=lambda item: -item[1])
+        )
+        console.print(f"  Flags: {counts}")
+    if m.phrases:
+        top = "; ".join(f"“{p.phrase}” ×{p.count}" for p in m.phrases[:5])
+        console.print(f"  Repeated phrases: {top}")
+    for c in m.characters:
+        where = f"first {c.first[0]}:{c.first[1]}" if c.first else "never mentioned"
+        console.print(f"  {c.character.name}: {c.total} mention(s), {where}")
+    for o in m.pacing.outliers:
+        console.print(
+            f"  Pacing: {o.path}:{o.line} scene {o.scene + 1} is {o.kind} ({o.words:,} words)"
+        )
+    console.print()
+
+
+@click.command("analyze")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the full analysis as JSON.")
+@click.option(
+    "--report",
+    is_flag=True,
+    help="Also write a Markdown report to output/reports/analysis-YYYY-MM-DD.md.",
+)
+def analyze(paths: tuple[Path, ...], as_json: bool, report: bool) -> None:
+    """Measure Markdown files or a whole project: length, readability, dialogue, style
+    flags, repetition, characters, pacing, and a 0–100 craft score per file."""
+    try:
+        targets = resolve_targets(list(paths))
+        results = analyze_targets(targets)
+    except AnalysisInputError as error:
+        fail(str(error))
+    now = datetime.now(UTC)
+    written: list[Path] = []
+    try:
+        for result in results:
+            log = append_scores(result, now=now)
+            if log is not None and result.analysis.files:
+                written.append(log)
+        if report:
+            for result in results:
+                path = report_path(result, now.astimezone().date())
+                text = markdown_report(
+                    [(_title(result), result.analysis, result.target_reading_ease)],
+                    now.astimezone(),
+                )
+                write_text(path, text)
+                written.append(path)
+    except OSError as error:
+        click.echo(
+            f"writers-tui: cannot write {error.filename or 'output'}: {error.strerror}", err=True
+        )
+        raise SystemExit(1) from error
+    if as_json:
+        document = {
+            "schema_version": JSON_SCHEMA,
+            "analyzer_version": ANALYZER_VERSION,
+            "generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "manuscripts": [result.to_dict() for result in results],
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    for result in results:
+        _print_summary(console, result)
+    for path in written:
+        if path.name.startswith("analysis-"):
+            console.print(f"Report written to {path}")

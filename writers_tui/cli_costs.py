@@ -1,0 +1,310 @@
+"""``writers-tui costs``: see what AI help has cost, and record an outside expense.
+
+``costs [PROJECT] [--period …] [--by …] [--json|--csv]`` reports (read-only: it never
+writes or moves a file). ``costs add [PROJECT] --model provider/model …`` appends one record
+to the ledger; it is safe while the app or other ``costs add`` runs use the same project
+(the ledger append is flock'd and fsync'd, the summary catches up from the ledger).
+
+JSON output: money is a JSON number with at most 8 decimals, exactly as on disk (parse with
+``json.loads(text, parse_float=decimal.Decimal)`` to keep it exact). Shapes: docs/costs.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from pydantic import TypeAdapter
+from rich.console import Console
+from rich.table import Table
+
+from writers_tui.ai import pricing
+from writers_tui.cli_common import echo_json, fail, resolve_project
+from writers_tui.storage.costs import (
+    BREAKDOWNS,
+    PERIODS,
+    BudgetUsage,
+    CostTotals,
+    CostTracker,
+    format_usd,
+)
+from writers_tui.storage.models import Budget, Money
+from writers_tui.storage.stores import preferences_store, session_store
+
+FAILED = 1
+MAX_OPERATION_NAME = 64
+_MONEY = TypeAdapter(Money)
+
+INPUT_TOKENS_HELP = (
+    "Prompt tokens NOT counting cached (cache-read) tokens; give those with --cached-tokens."
+)
+
+
+def _money(amount: Decimal) -> Any:
+    """A Decimal as the JSON number costs.jsonl uses (≤ 8 decimals)."""
+    return _MONEY.dump_python(amount, mode="json")
+
+
+class _OneLineErrors(click.Command):
+    """Bad input is one line on stderr and exit 2 — not click's usage block."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            fail(error.format_message())
+
+
+class _CostsGroup(click.Group):
+    """``costs [PROJECT] …`` means ``costs show [PROJECT] …``; ``costs add …`` records.
+
+    A group with an optional positional argument would swallow ``add`` as the project,
+    so anything that is not a subcommand name (or a request for help) is routed to
+    ``show``. A project folder literally named ``add`` or ``show`` is spelled ``./add``.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_CostsGroup)
+def costs() -> None:
+    """AI costs of a project: `costs [PROJECT]` reports, `costs add` records an expense."""
+
+
+# -- shared ----------------------------------------------------------------------------
+
+
+def _budget(root: Path) -> Budget:
+    """The limits from preferences.json (read-only: a bad file is reported, not moved)."""
+    loaded = preferences_store(root).load(quarantine_bad=False)
+    for warning in loaded.warnings:
+        click.echo(f"writers-tui: warning: {warning}", err=True)
+    return loaded.value.budget
+
+
+def _live_session_id(root: Path) -> str:
+    """The session an outside expense belongs to: the open one, if any."""
+    loaded = session_store(root).load(quarantine_bad=False)
+    if loaded.source == "default" or loaded.value.ended_at is not None:
+        return ""
+    return loaded.value.session_id
+
+
+def _warn(messages: list[str]) -> None:
+    for message in messages:
+        click.echo(f"writers-tui: warning: {message}", err=True)
+
+
+def _disk_failure(error: OSError) -> NoReturn:
+    click.echo(f"writers-tui: could not record the cost: {error.strerror or error}", err=True)
+    raise SystemExit(FAILED)
+
+
+# -- costs add -------------------------------------------------------------------------
+
+
+def _check_operation(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > MAX_OPERATION_NAME or not name.isprintable():
+        fail(f"--operation {name!r} must be 1-{MAX_OPERATION_NAME} printable characters")
+    return name
+
+
+@costs.command("add", cls=_OneLineErrors)
+@click.argument("project", required=False)
+@click.option("--model", required=True, help="provider/model, e.g. anthropic/claude-sonnet-4-5")
+@click.option("--input-tokens", type=click.IntRange(min=0), required=True, help=INPUT_TOKENS_HELP)
+@click.option("--output-tokens", type=click.IntRange(min=0), required=True)
+@click.option("--cached-tokens", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--operation", default="manual", show_default=True, help="What the call was for.")
+@click.option("--json", "as_json", is_flag=True, help="Print the ledger record as JSON.")
+def add(
+    project: str | None,
+    model: str,
+    input_tokens: int,
+    output_tokens: int,
+    cached_tokens: int,
+    operation: str,
+    as_json: bool,
+) -> None:
+    """Record an AI expense made outside the app (priced from genai-prices).
+
+    Exit 0 means the record is in .session/costs.jsonl and on disk.
+    """
+    root = resolve_project(project)
+    operation = _check_operation(operation)
+    try:
+        pricing.price(model, input_tokens, output_tokens, cached_tokens)
+    except ValueError as error:
+        fail(f"--model: {error}")
+    budget = _budget(root)
+    try:
+        tracker = CostTracker(root, _live_session_id(root), budget=budget)
+        record, price = tracker.price_operation(
+            operation, model, input_tokens, output_tokens, cached_tokens=cached_tokens
+        )
+        tracker.record(record)
+        budget_warning = tracker.should_warn_budget()
+    except OSError as error:
+        _disk_failure(error)
+    _warn([price.warning] if price.warning else [])
+    _warn(tracker.take_warnings())
+    if budget_warning:
+        _warn([budget_warning])
+    if as_json:
+        echo_json(record.model_dump(mode="json"))
+        return
+    tokens = f"{input_tokens:,} in / {output_tokens:,} out"
+    if cached_tokens:
+        tokens += f" / {cached_tokens:,} cached"
+    click.echo(
+        f"Recorded {record.model_name} ({operation}): {tokens} tokens, "
+        f"{format_usd(record.cost)} [{record.cost_source}] id {record.id}"
+    )
+
+
+# -- costs [show] ----------------------------------------------------------------------
+
+
+def _totals_json(totals: CostTotals) -> dict[str, Any]:
+    return {
+        "total": _money(totals.total),
+        "count": totals.count,
+        "unpriced_count": totals.unpriced_count,
+        "input_tokens": totals.input_tokens,
+        "cached_tokens": totals.cached_tokens,
+        "output_tokens": totals.output_tokens,
+    }
+
+
+def _budget_json(usage: BudgetUsage) -> dict[str, Any]:
+    return {
+        "period": usage.period,
+        "key": usage.key,
+        "limit": _money(usage.limit),
+        "spent": _money(usage.spent),
+        "percent": float(round(usage.ratio * 100, 2)),
+    }
+
+
+def _report(tracker: CostTracker, period: str, by: str | None) -> dict[str, Any]:
+    span = tracker.period_range(period)
+    report: dict[str, Any] = {
+        "schema_version": 1,
+        "project": str(tracker.paths.root),
+        "session_id": tracker.session_id,
+        "timezone": tracker.clock().astimezone(tracker.tz).tzname(),
+        "period": period,
+        "from": span[0].isoformat() if span else None,
+        "to": span[1].isoformat() if span else None,
+        **_totals_json(tracker.totals(period)),
+        "periods": {name: _totals_json(tracker.totals(name)) for name in PERIODS},
+        "by": by,
+        "breakdown": None,
+        "budget": [_budget_json(usage) for usage in tracker.budget_usage()],
+        "ledger": {
+            "records": tracker.ledger_records,
+            "skipped_lines": tracker.skipped_lines,
+        },
+    }
+    if by is not None:
+        report["breakdown"] = [
+            {
+                "key": key,
+                "cost": _money(part.total),
+                "count": part.count,
+                "unpriced_count": part.unpriced_count,
+            }
+            for key, part in tracker.breakdown(by, period).items()
+        ]
+    return report
+
+
+def _print_csv(report: dict[str, Any]) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    if report["breakdown"] is None:
+        writer.writerow(["period", "cost", "count", "unpriced_count"])
+        for name, totals in report["periods"].items():
+            writer.writerow([name, totals["total"], totals["count"], totals["unpriced_count"]])
+    else:
+        writer.writerow([report["by"], "cost", "count", "unpriced_count"])
+        for row in report["breakdown"]:
+            writer.writerow([row["key"], row["cost"], row["count"], row["unpriced_count"]])
+    click.echo(out.getvalue(), nl=False)
+
+
+def _print_human(tracker: CostTracker, report: dict[str, Any], period: str, by: str | None) -> None:
+    console = Console(highlight=False)
+    overview = Table(title=f"AI costs — {tracker.paths.root.name}", title_justify="left")
+    for column in ("period", "cost", "calls", "unpriced"):
+        overview.add_column(column, justify="left" if column == "period" else "right")
+    for name in PERIODS:
+        totals = tracker.totals(name)
+        unpriced = str(totals.unpriced_count) if totals.unpriced_count else "-"
+        style = "bold" if name == period else None
+        overview.add_row(name, format_usd(totals.total), str(totals.count), unpriced, style=style)
+    console.print(overview)
+    if by is not None:
+        table = Table(title=f"{period} by {by}", title_justify="left")
+        for column in (by, "cost", "calls", "unpriced"):
+            table.add_column(column, justify="left" if column == by else "right")
+        for key, part in tracker.breakdown(by, period).items():
+            unpriced = str(part.unpriced_count) if part.unpriced_count else "-"
+            table.add_row(key, format_usd(part.total), str(part.count or "-"), unpriced)
+        console.print(table)
+    usages = tracker.budget_usage()
+    if usages:
+        table = Table(title="budget", title_justify="left")
+        for column in ("limit", "period", "spent", "of", "used"):
+            table.add_column(column, justify="left" if column in ("limit", "period") else "right")
+        for usage in usages:
+            percent = f"{usage.ratio * 100:.0f}%"
+            style = "red" if usage.spent > usage.limit else None
+            table.add_row(
+                usage.label,
+                usage.key,
+                format_usd(usage.spent),
+                format_usd(usage.limit),
+                percent,
+                style=style,
+            )
+        console.print(table)
+    unpriced = report["periods"]["all"]["unpriced_count"]
+    if unpriced:
+        console.print(
+            f"[yellow]{unpriced} call(s) have no known price and count as $0 above.[/yellow]"
+        )
+
+
+@costs.command("show", cls=_OneLineErrors)
+@click.argument("project", required=False)
+@click.option("--period", type=click.Choice(PERIODS), default="month", show_default=True)
+@click.option("--by", "by", type=click.Choice(BREAKDOWNS), default=None, help="Split the period.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV of the breakdown (or of the periods).")
+def show(project: str | None, period: str, by: str | None, as_json: bool, as_csv: bool) -> None:
+    """Report AI costs by session, day, week (ISO, local time), month or all time.
+
+    This is what `writers-tui costs [PROJECT]` runs; it never writes a file.
+    Record an outside expense with `writers-tui costs add`.
+    """
+    if as_json and as_csv:
+        fail("--json and --csv cannot be used together")
+    root = resolve_project(project)
+    tracker = CostTracker(root, _live_session_id(root), budget=_budget(root), readonly=True)
+    _warn(tracker.take_warnings())
+    report = _report(tracker, period, by)
+    if as_json:
+        echo_json(report)
+    elif as_csv:
+        _print_csv(report)
+    else:
+        _print_human(tracker, report, period, by)
