@@ -31,6 +31,7 @@ from writers_tui.storage.buffers import (
     Journaled,
     Saved,
     Unsaved,
+    encode_and_hash,
 )
 
 NOW = datetime(2024, 11, 13, 15, 45, 10, 123456, tzinfo=UTC)
@@ -458,3 +459,21 @@ async def test_buffer_saver_reports_the_journal_and_recovers(
     assert buffer.path.read_text() == MINE and store.list_journals() == []
     assert await saver.flush() is True
     await saver.stop()
+
+
+async def test_non_utf8_bytes_survive_open_and_save(tmp_path: Path) -> None:
+    """A file with stray Latin-1 bytes opens, and saving an edit keeps those bytes."""
+    scene = tmp_path / "manuscript" / "latin1.md"
+    scene.parent.mkdir(parents=True)
+    scene.write_bytes(b"caf\xe9 au lait\n")
+    store = BufferStore(tmp_path)
+    buffer = await store.open(scene)
+    buffer.set_text(buffer.text + "more\n")
+    result = await store.save(buffer)
+    assert isinstance(result, Saved)
+    assert scene.read_bytes() == b"caf\xe9 au lait\nmore\n"
+
+
+def test_lone_surrogate_is_replaced_not_unsaveable() -> None:
+    data, _ = encode_and_hash("a\ud800b")
+    assert data == "a\ufffdb".encode()

@@ -28,16 +28,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
+
+from writers_tui.storage.models import utc_now
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BACKOFF: tuple[float, ...] = (1, 2, 5, 10, 30)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class SaveStatus(StrEnum):
@@ -101,7 +99,7 @@ class AutoSaver:
         interval: float = 30.0,
         on_state: Callable[[SaveState], None] | None = None,
         backoff: Sequence[float] = DEFAULT_BACKOFF,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         debounce: float = 0.0,
         max_delay: float | None = None,
     ) -> None:

@@ -42,6 +42,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import re
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -54,6 +55,7 @@ from writers_tui import paths
 from writers_tui.paths import ProjectPaths
 from writers_tui.storage.atomic import atomic_write_bytes
 from writers_tui.storage.autosave import DEFAULT_BACKOFF, AutoSaver, SaveState
+from writers_tui.storage.models import utc_now
 
 #: Mode for prose files we create (the writer's own files; existing modes are preserved).
 NEW_FILE_MODE = 0o644
@@ -72,19 +74,36 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: Surrogates other than surrogateescape's U+DC80–U+DCFF (which stand for raw bytes).
+_UNWRITABLE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+
+
+def _encode(text: str) -> bytes:
+    """UTF-8, giving back any undecodable bytes the file was read with (surrogateescape).
+
+    A lone surrogate of any other kind (pasted from a broken source) cannot be written
+    as UTF-8 at all; it becomes U+FFFD rather than making the file unsaveable.
+    """
+    try:
+        return text.encode("utf-8", errors="surrogateescape")
+    except UnicodeEncodeError:
+        return _UNWRITABLE_SURROGATE.sub("\ufffd", text).encode("utf-8", errors="surrogateescape")
+
+
+def decode(data: bytes) -> str:
+    """Text of a prose file; bytes that are not UTF-8 survive a later save unchanged."""
+    return data.decode("utf-8", errors="surrogateescape")
+
+
 def encode_and_hash(text: str) -> tuple[bytes, str]:
     """UTF-8 bytes of ``text`` and their sha256, yielding the GIL every chunk."""
     digest = hashlib.sha256()
     chunks = []
     for start in range(0, len(text), ENCODE_CHUNK):
-        chunk = text[start : start + ENCODE_CHUNK].encode("utf-8")
+        chunk = _encode(text[start : start + ENCODE_CHUNK])
         digest.update(chunk)  # hashlib releases the GIL for buffers over 2 KiB
         chunks.append(chunk)
     return b"".join(chunks), digest.hexdigest()
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _iso(moment: datetime) -> str:
@@ -247,7 +266,7 @@ class BufferStore:
         *,
         on_written: Callable[[Path, str], None] | None = None,
         user_recovery_dir: Callable[[], Path] = paths.user_recovery_dir,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.paths = ProjectPaths(root)
         self._on_written = on_written
@@ -292,7 +311,7 @@ class BufferStore:
             data = path.read_bytes()
         except FileNotFoundError:
             return "", None
-        return data.decode("utf-8"), sha256_hex(data)
+        return decode(data), sha256_hex(data)
 
     def _register(self, path: Path, text: str, digest: str | None) -> Buffer:
         existing = self._buffers.get(path)
@@ -441,7 +460,7 @@ class BufferStore:
             path=buffer.path,
             copy_path=copy,
             mine=text,
-            theirs=theirs.decode("utf-8", errors="replace"),
+            theirs=decode(theirs),
             theirs_sha256=sha256_hex(theirs),
             generation=generation,
             detected_at=self._clock(),
@@ -479,7 +498,7 @@ class BufferStore:
 
     @staticmethod
     def _take_theirs(buffer: Buffer, theirs: bytes | None) -> None:
-        buffer._text = "" if theirs is None else theirs.decode("utf-8", errors="replace")
+        buffer._text = "" if theirs is None else decode(theirs)
         buffer.generation += 1
         buffer.saved_generation = buffer._written_generation = buffer.generation
 
