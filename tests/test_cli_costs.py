@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from writers_tui.ai.pricing import price
+from writers_tui.cli import main
 from writers_tui.cli_costs import costs
 from writers_tui.paths import ProjectPaths
 from writers_tui.storage.models import Budget, PreferencesData, SessionData
@@ -307,3 +308,56 @@ def test_explicit_show_and_help_route_correctly(project: Path) -> None:
     assert code == 0 and "add" in out and "show" in out
     code, out, _ = run("add", "--help")
     assert code == 0 and "NOT counting cached" in out
+
+
+@pytest.mark.parametrize("tokens", ["999999999999999999", "100000000000000000000000000000000"])
+def test_absurd_token_counts_are_bad_input_and_write_nothing(project: Path, tokens: str) -> None:
+    before = (
+        sorted(p.name for p in (project / ".session").iterdir())
+        if (project / ".session").exists()
+        else []
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "costs",
+            "add",
+            str(project),
+            "--model",
+            "openai/gpt-4o",
+            "--input-tokens",
+            tokens,
+            "--output-tokens",
+            "1",
+        ],
+    )
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "--input-tokens" in result.stderr
+    after = (
+        sorted(p.name for p in (project / ".session").iterdir())
+        if (project / ".session").exists()
+        else []
+    )
+    assert after == before
+
+
+def test_budget_from_the_environment_applies(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WRITERS_TUI_BUDGET__DAILY_LIMIT", "0.01")
+    result = CliRunner().invoke(
+        main,
+        [
+            "costs",
+            "add",
+            str(project),
+            "--model",
+            "openai/gpt-4o",
+            "--input-tokens",
+            "1000000",
+            "--output-tokens",
+            "0",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "budget" in result.stderr.lower()

@@ -138,3 +138,9 @@ def test_usage_errors_are_one_line_exit_2(args: list[str], needle: str) -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and needle in done.stderr
+
+
+def test_project_before_a_command_is_refused_not_ignored(project: Path) -> None:
+    code, out, err = _run(str(project), "costs", "--json")
+    assert code == 2 and out == ""
+    assert f"writers-tui costs {project}" in err

@@ -66,6 +66,11 @@ def main(ctx: click.Context) -> None:
     Run with a PROJECT folder (or inside one) to open it.
     """
     if ctx.invoked_subcommand is not None:
+        if "project" in ctx.meta:
+            fail(
+                f"put the project after the command: "
+                f"writers-tui {ctx.invoked_subcommand} {ctx.meta['project']}"
+            )
         return
     root = resolve_project(ctx.meta.get("project"))
     click.echo(

@@ -28,16 +28,19 @@ from writers_tui.storage.costs import (
     BREAKDOWNS,
     PERIODS,
     BudgetUsage,
-    CostTotals,
     CostTracker,
     format_usd,
 )
-from writers_tui.storage.models import Budget, Money
-from writers_tui.storage.stores import preferences_store, session_store
+from writers_tui.storage.models import Budget, CostTotals, Money
+from writers_tui.storage.preferences import PreferenceError, Preferences
+from writers_tui.storage.stores import session_store
 
 FAILED = 1
 MAX_OPERATION_NAME = 64
 _MONEY = TypeAdapter(Money)
+
+#: Token counts a real call could have; beyond this a typo, not an expense.
+TOKENS = click.IntRange(min=0, max=10**10)
 
 INPUT_TOKENS_HELP = (
     "Prompt tokens NOT counting cached (cache-read) tokens; give those with --cached-tokens."
@@ -82,11 +85,13 @@ def costs() -> None:
 
 
 def _budget(root: Path) -> Budget:
-    """The limits from preferences.json (read-only: a bad file is reported, not moved)."""
-    loaded = preferences_store(root).load(quarantine_bad=False)
-    for warning in loaded.warnings:
-        click.echo(f"writers-tui: warning: {warning}", err=True)
-    return loaded.value.budget
+    """The writer's limits: user config ← preferences.json ← environment (read-only)."""
+    try:
+        preferences = Preferences(root, quarantine_bad=False)
+    except PreferenceError as error:
+        fail(str(error))
+    _warn(preferences.warnings)
+    return preferences.effective.budget
 
 
 def _live_session_id(root: Path) -> str:
@@ -120,9 +125,9 @@ def _check_operation(name: str) -> str:
 @costs.command("add", cls=_OneLineErrors)
 @click.argument("project", required=False)
 @click.option("--model", required=True, help="provider/model, e.g. anthropic/claude-sonnet-4-5")
-@click.option("--input-tokens", type=click.IntRange(min=0), required=True, help=INPUT_TOKENS_HELP)
-@click.option("--output-tokens", type=click.IntRange(min=0), required=True)
-@click.option("--cached-tokens", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--input-tokens", type=TOKENS, required=True, help=INPUT_TOKENS_HELP)
+@click.option("--output-tokens", type=TOKENS, required=True)
+@click.option("--cached-tokens", type=TOKENS, default=0, show_default=True)
 @click.option("--operation", default="manual", show_default=True, help="What the call was for.")
 @click.option("--json", "as_json", is_flag=True, help="Print the ledger record as JSON.")
 def add(
@@ -142,7 +147,7 @@ def add(
     operation = _check_operation(operation)
     try:
         pricing.price(model, input_tokens, output_tokens, cached_tokens)
-    except ValueError as error:
+    except (ValueError, ArithmeticError) as error:
         fail(f"--model: {error}")
     budget = _budget(root)
     try:

@@ -17,6 +17,7 @@ from writers_tui.storage.atomic import (
     atomic_write_bytes,
     atomic_write_text,
     backup_path,
+    ensure_dir,
     fsync_dir,
     read_lines,
 )
@@ -183,3 +184,22 @@ def test_concurrent_appends_from_processes_do_not_interleave(tmp_path: Path) -> 
         proc.stdin.close()
     assert [proc.wait(timeout=60) for proc in procs] == [0, 0, 0, 0]
     _check_records(log, 4, 80)
+
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    synced = tmp_path / "dropbox" / "ch1.md"
+    synced.parent.mkdir()
+    synced.write_text("old\n")
+    link = tmp_path / "manuscript" / "ch1.md"
+    link.parent.mkdir()
+    link.symlink_to(synced)
+    atomic_write_text(link, "new\n")
+    assert link.is_symlink()
+    assert synced.read_text() == "new\n"
+
+
+def test_ensure_dir_creates_missing_parents(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / ".session"
+    ensure_dir(target)
+    ensure_dir(target)  # already there: nothing to do
+    assert target.is_dir()

@@ -433,8 +433,21 @@ async def test_buffer_saver_saves_after_idle_and_on_stop(project: Path) -> None:
     assert buffer.path.read_text() == MINE and not buffer.dirty
 
     buffer.set_text(THEIRS)  # edited just before quitting: stop's final save gets it
-    await saver.stop()
+    assert await saver.stop() is True
     assert buffer.path.read_text() == THEIRS and not buffer.dirty
+
+
+async def test_buffer_saver_flush_is_false_when_a_file_went_to_a_conflict_copy(
+    project: Path,
+) -> None:
+    store = BufferStore(project)
+    saver = BufferSaver(store, idle=10, max_delay=10)
+    buffer = await store.open("manuscript/chapter-5.md")
+    buffer.path.write_text(THEIRS)  # someone else edits the file
+    buffer.set_text(MINE)
+    assert await saver.flush() is False
+    assert buffer.path.read_text() == THEIRS
+    assert await saver.stop() is False
 
 
 async def test_buffer_saver_reports_the_journal_and_recovers(
@@ -477,3 +490,36 @@ async def test_non_utf8_bytes_survive_open_and_save(tmp_path: Path) -> None:
 def test_lone_surrogate_is_replaced_not_unsaveable() -> None:
     data, _ = encode_and_hash("a\ud800b")
     assert data == "a\ufffdb".encode()
+
+
+def test_journal_of_a_non_utf8_file_restores_its_bytes(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene = project / "manuscript" / "latin1.md"
+    scene.write_bytes(b"caf\xe9\n")
+    crashed = BufferStore(project, clock=lambda: NOW)
+    buffer = crashed.open_sync(scene)
+    buffer.set_text(buffer.text + "noir\n")
+    with monkeypatch.context() as patch:
+        inject(patch, "replace", errno.ENOSPC, under(project / "manuscript"))
+        assert isinstance(crashed.save_sync(buffer), Journaled)
+    store = BufferStore(project)
+    (journal,) = store.list_journals()
+    restored = store.restore_journal_sync(journal)
+    assert isinstance(store.save_sync(restored), Saved)
+    assert scene.read_bytes() == b"caf\xe9\nnoir\n"
+
+
+def test_journals_survive_moving_the_project_folder(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    crashed = BufferStore(project, clock=lambda: NOW)
+    buffer = crashed.open_sync("manuscript/chapter-5.md")
+    buffer.set_text(MINE)
+    with monkeypatch.context() as patch:
+        inject(patch, "replace", errno.ENOSPC, under(project / "manuscript"))
+        assert isinstance(crashed.save_sync(buffer), Journaled)
+    moved = tmp_path / "renamed-novel"
+    project.rename(moved)
+    (journal,) = BufferStore(moved).list_journals()
+    assert journal.read_text() == MINE

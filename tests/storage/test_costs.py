@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -17,7 +18,7 @@ from writers_tui.ai.pricing import price
 from writers_tui.storage import costs as costs_module
 from writers_tui.storage.costs import CostTracker, period_days, period_key
 from writers_tui.storage.ledger import Ledger
-from writers_tui.storage.models import Budget
+from writers_tui.storage.models import Budget, LedgerRecord
 
 GPT = "openai/gpt-4o"
 GPT_COST = price(GPT, 1000, 500).cost  # the cost of one call(...) below
@@ -163,6 +164,7 @@ def test_breakdowns_by_model_and_operation_with_unpriced_counts(
     assert by_model["openai/gpt-imaginary"].unpriced_count == 1
     by_operation = tracker.breakdown("operation", "all")
     assert by_operation["scene"].total == 2 * GPT_COST and by_operation["outline"].count == 2
+    assert by_operation["outline"].unpriced_count == 1 and by_operation["scene"].unpriced_count == 0
     totals = tracker.totals("all")
     assert totals.unpriced_count == 1 and totals.count == 4
     assert totals.input_tokens == 4000 and totals.output_tokens == 2000
@@ -247,9 +249,20 @@ def test_another_trackers_records_are_caught_up_from_the_tail(
     assert app.refresh() == 0
 
 
-async def test_async_wrappers_run_off_the_loop(make_tracker: Callable[..., CostTracker]) -> None:
+async def test_async_wrappers_run_off_the_loop(
+    make_tracker: Callable[..., CostTracker], monkeypatch: pytest.MonkeyPatch
+) -> None:
     tracker = make_tracker()
+    threads: list[int] = []
+    append = tracker.ledger.append
+
+    def recording_append(record: LedgerRecord) -> None:
+        threads.append(threading.get_ident())
+        append(record)
+
+    monkeypatch.setattr(tracker.ledger, "append", recording_append)
     record = await tracker.alog_operation("scene", GPT, 1000, 500, stage="writing")
+    assert threads and threading.get_ident() not in threads
     assert record.stage == "writing" and record.cost == GPT_COST
     other = make_tracker()
     call(other)
@@ -410,3 +423,17 @@ def test_estimates_price_before_the_call(make_tracker: Callable[..., CostTracker
     unknown = tracker.get_estimated_cost("anthropic/claude-imaginary", 1000, 500)
     assert not unknown.priced and unknown.warning
     assert not tracker.paths.ledger.exists()  # estimating records nothing
+
+
+def test_another_time_zone_recounts_the_days_in_its_own_calendar(
+    make_tracker: Callable[..., CostTracker], clock: Clock
+) -> None:
+    clock.now = datetime(2024, 11, 13, 23, 30, tzinfo=UTC)  # 18:30 in New York
+    call(make_tracker(tz=UTC))
+    clock.now = datetime(2024, 11, 14, 0, 30, tzinfo=UTC)  # 19:30 in New York, next UTC day
+    call(make_tracker(tz=UTC))
+    assert make_tracker(tz=UTC).totals("day").count == 1
+    new_york = make_tracker(tz=ZoneInfo("America/New_York"))
+    assert new_york.totals("day").count == 2  # both on 2024-11-13, New York time
+    assert sorted(new_york.summary.by_day) == ["2024-11-13"]
+    assert make_tracker(tz=UTC).totals("day").count == 1  # and back again

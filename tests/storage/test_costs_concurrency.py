@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from writers_tui.ai.pricing import price
-from writers_tui.storage.costs import CostTracker, costs_document_store
+from writers_tui.storage.costs import CostTracker
 from writers_tui.storage.ledger import Ledger
+from writers_tui.storage.stores import costs_store
 
 REPO = Path(__file__).resolve().parents[2]
 GPT_COST = price("openai/gpt-4o", 1000, 500).cost
@@ -59,7 +60,7 @@ def _env() -> dict[str, str]:
 
 
 def _assert_summary_exact(project: Path, expected: int) -> None:
-    stored = costs_document_store(project).load(quarantine_bad=False)
+    stored = costs_store(project).load(quarantine_bad=False)
     assert stored.source == "file" and stored.warnings == []
     summary = stored.value
     assert summary.ledger_records == expected
@@ -168,7 +169,7 @@ def test_sigkill_at_random_points_never_loses_a_reported_record(project: Path) -
             tail = Ledger(project / ".session" / "costs.jsonl").read_from(0)
             assert {r.id for r in tail.records} >= set(reported)
             if (project / ".session" / "costs.json").exists():
-                loaded = costs_document_store(project).load(quarantine_bad=False)
+                loaded = costs_store(project).load(quarantine_bad=False)
                 assert loaded.source == "file", loaded.warnings
     assert len(reported) >= kills // 2  # every waited-for round reported a record
     tail = Ledger(project / ".session" / "costs.jsonl").read_from(0)

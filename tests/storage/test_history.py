@@ -55,6 +55,8 @@ def test_gzips_once_past_one_megabyte_and_reads_back(tmp_path: Path) -> None:
     assert len(gzip.decompress(packed.read_bytes())) > 1_000_000
     entries = SessionHistory(tmp_path).entries()
     assert len(entries) == 20 and len(entries[0].files_modified) == 1500
+    backup = tmp_path / ".session" / "history.json.gz.bak"
+    assert len(json.loads(gzip.decompress(backup.read_bytes()))["sessions"]) == 19  # previous
 
 
 def test_back_to_plain_when_it_shrinks(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,28 @@ def test_garbage_in_lock_file_still_counts_as_interrupted(tmp_path: Path) -> Non
     with ProjectLock(tmp_path) as lock:
         assert lock.was_interrupted()
         assert lock.previous_holder is None
+
+
+def test_a_concurrent_inspect_does_not_make_acquire_fail(tmp_path: Path) -> None:
+    """doctor/session show probing the lock must not pass for a second instance."""
+    probe = (
+        "import sys,time;from pathlib import Path;"
+        "from writers_tui.storage.lock import ProjectLock;"
+        "print('probing',flush=True);end=time.monotonic()+30\n"
+        "while time.monotonic()<end: ProjectLock.inspect(Path(sys.argv[1]))"
+    )
+    ProjectLock(tmp_path).acquire().release()
+    prober = subprocess.Popen(
+        [sys.executable, "-c", probe, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert prober.stdout is not None and prober.stdout.readline().strip() == "probing"
+        acquired = 0
+        end = time.monotonic() + 1.5
+        while time.monotonic() < end:
+            ProjectLock(tmp_path).acquire().release()  # ProjectInUse would fail the test
+            acquired += 1
+        assert acquired > 100
+    finally:
+        prober.kill()
+        prober.wait()

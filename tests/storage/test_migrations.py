@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from writers_tui.paths import ProjectPaths
-from writers_tui.storage.costs import CostTracker, costs_document_store
+from writers_tui.storage.costs import CostTracker
 from writers_tui.storage.history import SessionHistory
-from writers_tui.storage.json_store import JsonStore
 from writers_tui.storage.migrations import LEGACY_COST_SOURCE, qualify_model
 from writers_tui.storage.models import Stage
 from writers_tui.storage.session import Session
@@ -128,8 +125,8 @@ def test_seed_current_json_through_session_and_back(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("store", [costs_store, costs_document_store])
-def test_seed_costs_json(tmp_path: Path, store: Callable[[Path], JsonStore[Any]]) -> None:
+def test_seed_costs_json(tmp_path: Path) -> None:
+    store = costs_store
     _write(ProjectPaths(tmp_path).costs, SEED_COSTS_TEXT)
     result = store(tmp_path).load()
     assert (result.source, result.migrated_from) == ("file", 0)
@@ -252,3 +249,20 @@ def test_seed_costs_operations_are_imported_into_the_ledger(tmp_path: Path) -> N
     # Opening again imports nothing twice.
     again = CostTracker(tmp_path)
     assert again.ledger_records == 1 and again.totals("all").total == Decimal("0.15")
+
+
+def test_seed_import_cut_short_is_completed_without_duplicates(tmp_path: Path) -> None:
+    two_operations = json.loads(SEED_COSTS_TEXT)
+    second = dict(two_operations["operations"][0], operation="scene_enhancement", cost=0.05)
+    two_operations["operations"].append(second)
+    complete, crashed = tmp_path / "complete", tmp_path / "crashed"
+    for root in (complete, crashed):
+        _write(ProjectPaths(root).costs, json.dumps(two_operations))
+    CostTracker(complete)
+    first_line = ProjectPaths(complete).ledger.read_bytes().splitlines(keepends=True)[0]
+    # A crash after the first record: the ledger holds it, costs.json is still version 0.
+    ProjectPaths(crashed).ledger.write_bytes(first_line)
+    tracker = CostTracker(crashed)
+    assert [r.id for r in tracker.ledger] == [r.id for r in CostTracker(complete).ledger]
+    assert tracker.ledger_records == 2
+    assert tracker.totals("all").total == Decimal("0.20")

@@ -249,3 +249,33 @@ def test_corrupt_current_json_falls_back_to_backup(tmp_path: Path) -> None:
     assert recovered.current_stage is Stage.WRITING
     assert any("unusable" in w for w in recovered.load_warnings)
     assert any(p.name.startswith("current.json.corrupt-") for p in current.parent.iterdir())
+
+
+async def test_a_late_autosave_never_overwrites_the_closing_save(tmp_path: Path) -> None:
+    """An autosave snapshotted before close must not land after close's ended_at save."""
+    store = _SlowStore(tmp_path)
+    session = Session(tmp_path, SessionData(), store=store)
+    session.set_stage("writing")
+    generation, stale = session._generation, session._snapshot()
+    session.data.ended_at = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    store.release.set()
+    assert session.save_sync(force=True)  # the closing save lands first...
+    session._write(generation, stale)  # ...then the older autosave snapshot arrives
+    assert _on_disk(tmp_path)["ended_at"] == "2026-11-23T10:00:00.000000Z"
+    assert not session.has_changes()
+
+
+async def test_overlapping_saves_land_in_generation_order(tmp_path: Path) -> None:
+    store = _SlowStore(tmp_path)
+    session = Session(tmp_path, SessionData(), store=store)
+    session.set_stage("writing")
+    first = asyncio.create_task(session.save())
+    await asyncio.to_thread(store.entered.wait, 10)
+    session.set_stage("scoring")
+    closing = asyncio.create_task(asyncio.to_thread(session.save_sync, force=True))
+    await asyncio.sleep(0.05)
+    store.release.set()
+    await first
+    await closing
+    assert _on_disk(tmp_path)["current_state"]["stage"] == "scoring"
+    assert not session.has_changes()

@@ -302,3 +302,11 @@ async def test_start_on_a_missing_folder_raises_and_stop_is_safe(tmp_path: Path)
     with pytest.raises(FileNotFoundError):
         await watcher.start()
     await watcher.stop()  # nothing running: a no-op, not an error
+
+
+async def test_rewrite_of_a_file_known_at_start_without_change_is_not_reported(
+    project: Path, events: Events
+) -> None:
+    target = scene(project)
+    target.write_bytes(target.read_bytes())  # same bytes as when the watcher started
+    assert await events.marker(project) == []

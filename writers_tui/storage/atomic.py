@@ -44,6 +44,23 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def ensure_dir(folder: Path) -> None:
+    """``mkdir -p``, durably: each folder it creates is fsync'd into its parent.
+
+    Without this, a file written into a brand-new ``.session/`` could be fsync'd while the
+    folder holding it is not yet on disk.
+    """
+    folder = Path(folder)
+    if folder.is_dir():
+        return
+    ensure_dir(folder.parent)
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        return
+    fsync_dir(folder.parent)
+
+
 def backup_path(path: Path) -> Path:
     return path.with_name(path.name + BACKUP_SUFFIX)
 
@@ -105,8 +122,13 @@ def atomic_write_bytes(
     The backup rename and the final rename share one folder fsync: both are in the same
     folder, and a crash between them leaves a ``.bak`` that is the current file, which is
     still a good generation.
+
+    A symlink is written through: its target gets the new content (the writer's
+    manuscript may live in a synced folder), the link itself stays a link.
     """
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     folder = path.parent
     try:
         mode = os.stat(path).st_mode & 0o7777

@@ -159,8 +159,12 @@ class AutoSaver:
         finally:
             self._wake.set()  # the schedule may have changed (a retry set or cleared)
 
-    async def stop(self, final_save: bool = True) -> None:
-        """Stop the schedule (never in the middle of a save), then save what is left."""
+    async def stop(self, final_save: bool = True) -> bool:
+        """Stop the schedule (never in the middle of a save), then save what is left.
+
+        Returns False when the final save failed, so quitting can tell the writer
+        instead of exiting with work only in memory.
+        """
         task, self._task = self._task, None
         if task is not None:
             async with self._lock:
@@ -168,7 +172,8 @@ class AutoSaver:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         if final_save and (self._pending_since is not None or self._dirty()):
-            await self._attempt()
+            return await self._attempt()
+        return True
 
     # -- the schedule ------------------------------------------------------------------
 

@@ -53,7 +53,7 @@ from typing import Literal
 
 from writers_tui import paths
 from writers_tui.paths import ProjectPaths
-from writers_tui.storage.atomic import atomic_write_bytes
+from writers_tui.storage.atomic import atomic_write_bytes, ensure_dir
 from writers_tui.storage.autosave import DEFAULT_BACKOFF, AutoSaver, SaveState
 from writers_tui.storage.models import utc_now
 
@@ -179,7 +179,7 @@ class Journal:
     in_user_dir: bool
 
     def read_text(self) -> str:
-        return self.text_path.read_text(encoding="utf-8")
+        return decode(self.text_path.read_bytes())
 
 
 class SaveFailed(Exception):
@@ -326,8 +326,8 @@ class BufferStore:
     def open_sync(self, path: Path | str) -> Buffer:
         """The buffer of ``path`` (one per file); a missing file opens empty.
 
-        Raises ``UnicodeDecodeError`` for a file that is not UTF-8 (never guess an encoding
-        and then write it back differently).
+        Bytes that are not UTF-8 are kept as surrogate escapes, so a save writes them back
+        unchanged (never guess an encoding and write it back differently).
         """
         path = self._absolute(path)
         existing = self._buffers.get(path)
@@ -375,7 +375,7 @@ class BufferStore:
 
     def _write_own(self, path: Path, data: bytes, digest: str) -> None:
         self._note_own_write(path, digest)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_dir(path.parent)
         atomic_write_bytes(path, data, new_file_mode=NEW_FILE_MODE)
         if self._on_written is not None:
             self._on_written(path, digest)
@@ -558,7 +558,7 @@ class BufferStore:
                 stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
                 target = folder / f"{_escape(relative)}.{stamp}.md"
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                ensure_dir(folder)
                 atomic_write_bytes(target, encode_and_hash(text)[0])
                 meta_bytes = (json.dumps(meta, indent=2) + "\n").encode("utf-8")
                 atomic_write_bytes(target.with_suffix(".json"), meta_bytes)
@@ -601,7 +601,7 @@ class BufferStore:
             return None
         if not isinstance(meta, dict) or not text_path.exists():
             return None
-        if meta.get("project_root", str(self.paths.root)) != str(self.paths.root):
+        if in_user_dir and meta.get("project_root", str(self.paths.root)) != str(self.paths.root):
             return None  # the user dir is keyed by folder name; another project of that name
         return Journal(
             original=self._absolute(str(meta.get("path", ""))),
@@ -663,6 +663,7 @@ class BufferSaver:
     ) -> None:
         self.store = store
         self._on_result = on_result
+        self._conflicts: list[Conflict] = []
         self.autosaver = AutoSaver(
             self._save_dirty,
             store.needs_save,
@@ -676,6 +677,7 @@ class BufferSaver:
 
     async def _save_dirty(self) -> None:
         results = await self.store.flush_all()
+        self._conflicts = [result for result in results if isinstance(result, Conflict)]
         if self._on_result is not None:
             for result in results:
                 self._on_result(result)
@@ -687,8 +689,12 @@ class BufferSaver:
         self.autosaver.start()
 
     async def flush(self) -> bool:
-        """Save everything now (file switch, stage switch); True if every file was written."""
-        return await self.autosaver.save_now()
+        """Save everything now (file switch, stage switch); True if every file was written.
 
-    async def stop(self, final_save: bool = True) -> None:
-        await self.autosaver.stop(final_save=final_save)
+        A file that went to a conflict copy instead of its own file counts as not written.
+        """
+        return await self.autosaver.save_now() and not self._conflicts
+
+    async def stop(self, final_save: bool = True) -> bool:
+        """Stop saving; False when the final save left text unwritten or in conflict."""
+        return await self.autosaver.stop(final_save=final_save) and not self._conflicts

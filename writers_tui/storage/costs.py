@@ -22,6 +22,7 @@ import contextlib
 import fcntl
 import os
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -29,17 +30,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal, get_args
 
-from pydantic import Field
-
 from writers_tui.ai import pricing
 from writers_tui.paths import ProjectPaths
-from writers_tui.storage import migrations
-from writers_tui.storage.json_store import JsonStore
+from writers_tui.storage.atomic import ensure_dir
 from writers_tui.storage.ledger import Ledger
 from writers_tui.storage.models import (
     Budget,
-    CostSummary,
-    DayAggregate,
+    CostsDocument,
+    CostTotals,
     LedgerRecord,
     OperationStatus,
     RecentOperation,
@@ -47,11 +45,15 @@ from writers_tui.storage.models import (
     new_id,
     utc_now,
 )
+from writers_tui.storage.stores import costs_store
 
 Period = Literal["session", "day", "week", "month", "all"]
 BreakdownKey = Literal["model", "operation", "day"]
 PERIODS: tuple[str, ...] = get_args(Period)
 BREAKDOWNS: tuple[str, ...] = get_args(BreakdownKey)
+
+#: Namespace of the ids given to operations imported from a seed-era costs.json.
+SEED_IMPORT_NAMESPACE = uuid.UUID("6f1c9d52-4b8e-4e0a-9a57-2b1d8f0c3e11")
 
 RECENT_OPERATIONS = 50  # the seed's "operations" list, bounded
 RECENT_SESSIONS = 100  # sessions with full breakdowns; older ones fall back to the ledger
@@ -59,80 +61,6 @@ WARNED_KEYS_KEPT = 24  # budget periods already warned about; older periods are 
 
 Clock = Callable[[], datetime]
 StatSignature = tuple[int, int, int] | None
-
-
-class CostTotals(DayAggregate):
-    """A :class:`DayAggregate` plus cached tokens and unpriced counts per model.
-
-    Used for one local day, one session, or a whole period (days merged).
-    """
-
-    cached_tokens: int = 0
-    count_by_model: dict[str, int] = Field(default_factory=dict)
-    count_by_operation: dict[str, int] = Field(default_factory=dict)
-    unpriced_by_model: dict[str, int] = Field(default_factory=dict)
-
-    def add(self, record: LedgerRecord) -> None:
-        cost = record.cost
-        name = record.model_name
-        self.total += cost
-        self.count += 1
-        self.input_tokens += record.input_tokens
-        self.cached_tokens += record.cached_tokens
-        self.output_tokens += record.output_tokens
-        self.by_model[name] = self.by_model.get(name, Decimal(0)) + cost
-        self.by_operation[record.operation] = (
-            self.by_operation.get(record.operation, Decimal(0)) + cost
-        )
-        self.count_by_model[name] = self.count_by_model.get(name, 0) + 1
-        self.count_by_operation[record.operation] = (
-            self.count_by_operation.get(record.operation, 0) + 1
-        )
-        if not record.priced:
-            self.unpriced_count += 1
-            self.unpriced_by_model[name] = self.unpriced_by_model.get(name, 0) + 1
-
-    def merge(self, other: CostTotals) -> None:
-        self.total += other.total
-        self.count += other.count
-        self.unpriced_count += other.unpriced_count
-        self.input_tokens += other.input_tokens
-        self.cached_tokens += other.cached_tokens
-        self.output_tokens += other.output_tokens
-        for mine, theirs in (
-            (self.by_model, other.by_model),
-            (self.by_operation, other.by_operation),
-        ):
-            for key, value in theirs.items():
-                mine[key] = mine.get(key, Decimal(0)) + value
-        for counts, others in (
-            (self.count_by_model, other.count_by_model),
-            (self.count_by_operation, other.count_by_operation),
-            (self.unpriced_by_model, other.unpriced_by_model),
-        ):
-            for key, count in others.items():
-                counts[key] = counts.get(key, 0) + count
-
-
-class CostsDocument(CostSummary):
-    """``costs.json``: the seed's shape (:class:`CostSummary`) plus what catching up needs.
-
-    ``session_total``/``by_model`` and the day/week/month totals are a snapshot for the
-    session named in ``session_id`` at ``updated_at``; the aggregates are the real data.
-    """
-
-    by_day: dict[str, CostTotals] = Field(default_factory=dict)  # type: ignore[assignment]
-    sessions: dict[str, CostTotals] = Field(default_factory=dict)
-    session_id: str = ""
-    budget_warned: list[str] = Field(default_factory=list)
-    ledger_skipped: int = 0
-
-
-def costs_document_store(root: Path) -> JsonStore[CostsDocument]:
-    """``costs.json`` typed with the tracker's extensions (same file as ``costs_store``)."""
-    return JsonStore(
-        ProjectPaths(root).costs, CostsDocument, migrations=migrations.COSTS_MIGRATIONS
-    )
 
 
 @dataclass(frozen=True)
@@ -227,7 +155,7 @@ class CostTracker:
         self.ledger = Ledger(self.paths.ledger)
         self.warnings: list[str] = []
         self._budget = budget
-        self._store = costs_document_store(self.paths.root)
+        self._store = costs_store(self.paths.root)
         self._lock_path = self.paths.session_dir / "costs.json.lock"
         self._mutex = threading.RLock()
         self._dirty = False
@@ -253,7 +181,7 @@ class CostTracker:
 
     @contextlib.contextmanager
     def _file_lock(self) -> Iterator[None]:
-        self.paths.session_dir.mkdir(parents=True, exist_ok=True)
+        ensure_dir(self.paths.session_dir)
         fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -320,38 +248,45 @@ class CostTracker:
             return max(0, self._doc.ledger_records - seen)
 
     def _import_seed_operations(self) -> None:
-        """Copy a seed-era summary's operations into the (empty) ledger.
+        """Copy a seed-era summary's operations into the ledger.
 
         Before versioning, ``costs.json`` was the only record of what was spent. The
-        ledger-derived summary would replace it on the next save, so its operations
-        become ledger records first (marked with the legacy cost source), under the file
-        lock so two processes cannot both import them.
+        ledger-derived summary replaces it on the next save, so its operations become
+        ledger records first (marked with the legacy cost source). Each imported record's
+        id is derived from the operation itself, so an import cut short by a crash is
+        completed on the next open (the file is still version 0 until the summary is
+        saved) and never duplicated; the file lock keeps two processes from racing.
         """
+        operations = list(self._doc.operations)
         with self._mutex, self._file_lock():
-            if self.ledger.size() > 0:
-                return
-            operations, self._doc.operations = list(self._doc.operations), []
-            for operation in operations:
-                provider, _, model = operation.model.rpartition("/")
-                self.ledger.append(
-                    LedgerRecord(
-                        id=operation.id or new_id(),
-                        timestamp=operation.timestamp,
-                        project=self.paths.root.name,
-                        operation=operation.operation,
-                        provider=provider or "unknown",
-                        model=model,
-                        input_tokens=operation.input_tokens,
-                        output_tokens=operation.output_tokens,
-                        cost=operation.cost,
-                        cost_source=operation.cost_source,
-                    )
-                )
-            if operations:
-                self.warnings.append(
-                    f"imported {len(operations)} operations from an older costs.json "
-                    "into costs.jsonl"
-                )
+            present = {record.id for record in self.ledger}
+            missing = [
+                record
+                for index, operation in enumerate(operations)
+                if (record := self._imported_record(index, operation)).id not in present
+            ]
+            self.ledger.append_many(missing)
+            self._doc.operations = []
+        if missing:
+            self.warnings.append(
+                f"imported {len(missing)} operations from an older costs.json into costs.jsonl"
+            )
+
+    def _imported_record(self, index: int, operation: RecentOperation) -> LedgerRecord:
+        provider, _, model = operation.model.rpartition("/")
+        key = f"{index}|{operation.timestamp.isoformat()}|{operation.model}|{operation.cost}"
+        return LedgerRecord(
+            id=operation.id or str(uuid.uuid5(SEED_IMPORT_NAMESPACE, key)),
+            timestamp=operation.timestamp,
+            project=self.paths.root.name,
+            operation=operation.operation,
+            provider=provider or "unknown",
+            model=model,
+            input_tokens=operation.input_tokens,
+            output_tokens=operation.output_tokens,
+            cost=operation.cost,
+            cost_source=operation.cost_source,
+        )
 
     # -- folding the ledger in -----------------------------------------------------
 
@@ -362,7 +297,16 @@ class CostTracker:
         return self.local_date(self.clock())
 
     def _fresh(self, old: CostsDocument) -> CostsDocument:
-        return CostsDocument(budget=old.budget, budget_warned=list(old.budget_warned))
+        return CostsDocument(
+            budget=old.budget, budget_warned=list(old.budget_warned), timezone=self.zone
+        )
+
+    @property
+    def zone(self) -> str:
+        """A name for the calendar days are counted in (the system's when ``tz`` is None)."""
+        if self.tz is not None:
+            return str(self.tz)
+        return os.environ.get("TZ") or _system_zone_name()
 
     def _catch_up(self, rebuild: bool = False) -> int:
         doc = self._doc
@@ -370,6 +314,10 @@ class CostTracker:
         mismatch = offset > self.ledger.size() or not self.ledger.is_line_boundary(offset)
         if mismatch:
             self.warnings.append("costs.json did not match costs.jsonl; rebuilt from the ledger")
+        elif offset and doc.timezone != self.zone:
+            mismatch = True  # days were cut in another zone's calendar: count them again
+        elif not offset:
+            doc.timezone = self.zone
         if mismatch or rebuild:
             doc = self._doc = self._fresh(doc)
             self._dirty = True
@@ -492,6 +440,7 @@ class CostTracker:
         with self._mutex:
             idle = (
                 not self._dirty
+                and self._doc.timezone == self.zone
                 and self.ledger.size() == self._doc.ledger_offset
                 and (self.readonly or _stat(self._store.path) == self._seen)
             )
@@ -597,14 +546,14 @@ class CostTracker:
         totals = self.totals(period)
         if by == "model":
             costs, counts = totals.by_model, totals.count_by_model
+            unpriced = totals.unpriced_by_model
         else:
             costs, counts = totals.by_operation, totals.count_by_operation
+            unpriced = totals.unpriced_by_operation
         parts: dict[str, CostTotals] = {}
         for key, cost in sorted(costs.items(), key=lambda item: (-item[1], item[0])):
             parts[key] = CostTotals(
-                total=cost,
-                count=counts.get(key, 0),
-                unpriced_count=totals.unpriced_by_model.get(key, 0) if by == "model" else 0,
+                total=cost, count=counts.get(key, 0), unpriced_count=unpriced.get(key, 0)
             )
         return parts
 
@@ -674,6 +623,16 @@ class CostTracker:
 
         self._update(mark)
         return "Budget warning: " + "; ".join(message) if message else None
+
+
+def _system_zone_name() -> str:
+    """The IANA name behind /etc/localtime, else the abbreviation and UTC offset."""
+    with contextlib.suppress(OSError, ValueError):
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            return target.split("zoneinfo/", 1)[1]
+    local = datetime.now().astimezone()
+    return f"{local.tzname()}{local.strftime('%z')}"
 
 
 def _merge_warned(first: list[str], second: list[str]) -> list[str]:

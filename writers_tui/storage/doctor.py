@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Literal
 
 from writers_tui.paths import ProjectPaths
-from writers_tui.storage.atomic import read_lines
 from writers_tui.storage.history import SessionHistory
 from writers_tui.storage.json_store import JsonStore
+from writers_tui.storage.ledger import Ledger
 from writers_tui.storage.lock import ProjectLock
-from writers_tui.storage.models import LedgerRecord
 from writers_tui.storage.stores import costs_store, preferences_store, session_store
 
 Severity = Literal["ok", "info", "problem"]
@@ -54,16 +53,10 @@ def _history(root: Path) -> Finding:
 def _ledger(paths: ProjectPaths) -> Finding:
     if not paths.ledger.exists():
         return Finding("ledger", "info", "no AI costs recorded yet")
-    good = bad = 0
-    for line in read_lines(paths.ledger):
-        try:
-            LedgerRecord.model_validate_json(line)
-            good += 1
-        except ValueError:
-            bad += 1
-    if bad:
-        return Finding("ledger", "problem", f"costs.jsonl: {bad} unreadable lines skipped")
-    return Finding("ledger", "ok", f"costs.jsonl: {good} records")
+    tail = Ledger(paths.ledger).read_from(0)
+    if tail.skipped:
+        return Finding("ledger", "problem", f"costs.jsonl: {tail.skipped} unreadable lines skipped")
+    return Finding("ledger", "ok", f"costs.jsonl: {len(tail.records)} records")
 
 
 def _lock(root: Path) -> Finding:

@@ -10,7 +10,6 @@ import gzip
 from pathlib import Path
 
 from writers_tui.paths import ProjectPaths
-from writers_tui.storage.atomic import atomic_write_bytes
 from writers_tui.storage.json_store import DocumentError, JsonStore, LoadResult
 from writers_tui.storage.models import HistoryData, HistoryEntry
 from writers_tui.storage.stores import history_store
@@ -28,6 +27,9 @@ class _GzipHistoryStore(JsonStore[HistoryData]):
         except (gzip.BadGzipFile, EOFError) as error:
             raise DocumentError(f"not a readable gzip file ({error})") from error
         return self.parse(data)
+
+    def dump(self, value: HistoryData) -> bytes:
+        return gzip.compress(super().dump(value), mtime=0)
 
 
 class SessionHistory:
@@ -73,8 +75,7 @@ class SessionHistory:
             self._plain.save_sync(document)
             self._remove(self.paths.history_gz)
             return
-        self.paths.session_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(self.paths.history_gz, gzip.compress(data, mtime=0))
+        self._gz.save_sync(document)
         self._remove(self.paths.history)
 
     @staticmethod

@@ -25,7 +25,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from writers_tui.storage.atomic import atomic_write_bytes, backup_path, fsync_dir
+from writers_tui.storage.atomic import atomic_write_bytes, backup_path, ensure_dir, fsync_dir
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -192,7 +192,7 @@ class JsonStore(Generic[ModelT]):
         """Serialize and write durably; blocks on the disk (call from a thread)."""
         data = self.dump(value)
         with self._save_lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_dir(self.path.parent)
             keep = self._disk_is_good or self._inspect_before_first_save()
             atomic_write_bytes(self.path, data, keep_backup=keep)
             self._disk_is_good = True

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from writers_tui.storage.atomic import append_line
+from writers_tui.storage.atomic import append_line, ensure_dir
 from writers_tui.storage.models import LedgerRecord
 
 
@@ -38,8 +38,16 @@ class Ledger:
 
     def append(self, record: LedgerRecord) -> None:
         """Write ``record`` as one line and fsync it; blocks on the disk."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_dir(self.path.parent)
         append_line(self.path, record.model_dump_json().encode("utf-8"))
+
+    def append_many(self, records: list[LedgerRecord]) -> None:
+        """Several records in one locked, fsync'd append (nothing when the list is empty)."""
+        if not records:
+            return
+        ensure_dir(self.path.parent)
+        lines = b"\n".join(record.model_dump_json().encode("utf-8") for record in records)
+        append_line(self.path, lines)
 
     def size(self) -> int:
         try:

@@ -14,11 +14,13 @@ import fcntl
 import json
 import os
 import socket
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
 from writers_tui.paths import ProjectPaths
+from writers_tui.storage.atomic import ensure_dir
 from writers_tui.storage.models import utc_now
 
 
@@ -87,10 +89,10 @@ class ProjectLock:
 
     def acquire(self) -> ProjectLock:
         """Take the lock or raise :class:`ProjectInUse`. Never blocks."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_dir(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _flock_with_retries(fd)
         except BlockingIOError:
             holder = LockHolder.parse(_read_all(fd))
             os.close(fd)
@@ -143,6 +145,22 @@ class ProjectLock:
             return False, holder
         finally:
             os.close(fd)
+
+
+#: ``inspect()`` (``doctor``, ``session show``) holds a shared lock for a moment; a few
+#: short retries keep such a probe from passing for a second instance.
+ACQUIRE_RETRIES = 5
+ACQUIRE_RETRY_SECONDS = 0.01
+
+
+def _flock_with_retries(fd: int) -> None:
+    for _ in range(ACQUIRE_RETRIES):
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            time.sleep(ACQUIRE_RETRY_SECONDS)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _read_all(fd: int) -> str:

@@ -267,6 +267,80 @@ class CostSummary(Document):
     updated_at: UtcTime = Field(default_factory=utc_now)
 
 
+class CostTotals(DayAggregate):
+    """A :class:`DayAggregate` plus cached tokens and unpriced counts per model.
+
+    Used for one local day, one session, or a whole period (days merged).
+    """
+
+    cached_tokens: int = 0
+    count_by_model: dict[str, int] = Field(default_factory=dict)
+    count_by_operation: dict[str, int] = Field(default_factory=dict)
+    unpriced_by_model: dict[str, int] = Field(default_factory=dict)
+    unpriced_by_operation: dict[str, int] = Field(default_factory=dict)
+
+    def add(self, record: LedgerRecord) -> None:
+        cost = record.cost
+        name = record.model_name
+        self.total += cost
+        self.count += 1
+        self.input_tokens += record.input_tokens
+        self.cached_tokens += record.cached_tokens
+        self.output_tokens += record.output_tokens
+        self.by_model[name] = self.by_model.get(name, Decimal(0)) + cost
+        self.by_operation[record.operation] = (
+            self.by_operation.get(record.operation, Decimal(0)) + cost
+        )
+        self.count_by_model[name] = self.count_by_model.get(name, 0) + 1
+        self.count_by_operation[record.operation] = (
+            self.count_by_operation.get(record.operation, 0) + 1
+        )
+        if not record.priced:
+            self.unpriced_count += 1
+            self.unpriced_by_model[name] = self.unpriced_by_model.get(name, 0) + 1
+            self.unpriced_by_operation[record.operation] = (
+                self.unpriced_by_operation.get(record.operation, 0) + 1
+            )
+
+    def merge(self, other: CostTotals) -> None:
+        self.total += other.total
+        self.count += other.count
+        self.unpriced_count += other.unpriced_count
+        self.input_tokens += other.input_tokens
+        self.cached_tokens += other.cached_tokens
+        self.output_tokens += other.output_tokens
+        for mine, theirs in (
+            (self.by_model, other.by_model),
+            (self.by_operation, other.by_operation),
+        ):
+            for key, value in theirs.items():
+                mine[key] = mine.get(key, Decimal(0)) + value
+        for counts, others in (
+            (self.count_by_model, other.count_by_model),
+            (self.count_by_operation, other.count_by_operation),
+            (self.unpriced_by_model, other.unpriced_by_model),
+            (self.unpriced_by_operation, other.unpriced_by_operation),
+        ):
+            for key, count in others.items():
+                counts[key] = counts.get(key, 0) + count
+
+
+class CostsDocument(CostSummary):
+    """``costs.json``: the seed's shape (:class:`CostSummary`) plus what catching up needs.
+
+    ``session_total``/``by_model`` and the day/week/month totals are a snapshot for the
+    session named in ``session_id`` at ``updated_at``; the aggregates are the real data.
+    """
+
+    by_day: dict[str, CostTotals] = Field(default_factory=dict)  # type: ignore[assignment]
+    sessions: dict[str, CostTotals] = Field(default_factory=dict)
+    session_id: str = ""
+    budget_warned: list[str] = Field(default_factory=list)
+    ledger_skipped: int = 0
+    #: The time zone whose calendar keyed ``by_day``; another zone rebuilds the days.
+    timezone: str = ""
+
+
 # --- preferences.json ---------------------------------------------------------------
 
 KNOWN_PROVIDERS = ("openai", "anthropic", "google", "gemini", "ollama", "llamacpp")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -64,7 +65,9 @@ class Session:
         self.data = data
         self._generation = 0
         self._saved_generation = 0
+        self._written_generation = 0
         self._save_lock = asyncio.Lock()
+        self._write_lock = threading.Lock()
 
     # -- reading -------------------------------------------------------------------
 
@@ -181,7 +184,17 @@ class Session:
         snapshot.last_saved_at = self._clock()
         return snapshot
 
-    def _saved(self, generation: int, snapshot: SessionData) -> None:
+    def _write(self, generation: int, snapshot: SessionData) -> None:
+        """Write a snapshot unless a newer generation is already on disk (any thread).
+
+        The async saver and a blocking save (quit, signal) can overlap; whichever finishes
+        last must not put an older snapshot back over a newer one.
+        """
+        with self._write_lock:
+            if generation <= self._written_generation:
+                return
+            self._store.save_sync(snapshot)
+            self._written_generation = generation
         self._saved_generation = max(self._saved_generation, generation)
         # Not an edit: the saved time is known only after the save.
         self.data.__dict__["last_saved_at"] = snapshot.last_saved_at
@@ -190,23 +203,25 @@ class Session:
         """Save if dirty (or ``force``); True when something was written.
 
         The snapshot is taken on the loop (a cheap copy of a small document); JSON and
-        fsync run in a thread. Saves are serialised so an older snapshot never lands last.
+        fsync run in a thread.
         """
         async with self._save_lock:
             if not (force or self.has_changes()):
                 return False
+            if force:
+                self.mark_changed()
             generation, snapshot = self._generation, self._snapshot()
-            await asyncio.to_thread(self._store.save_sync, snapshot)
-            self._saved(generation, snapshot)
+            await asyncio.to_thread(self._write, generation, snapshot)
             return True
 
     def save_sync(self, *, force: bool = False) -> bool:
-        """Blocking save, for the CLI and for signal handlers without a loop."""
+        """Blocking save, for the CLI and for quitting or signal handlers."""
         if not (force or self.has_changes()):
             return False
+        if force:
+            self.mark_changed()
         generation, snapshot = self._generation, self._snapshot()
-        self._store.save_sync(snapshot)
-        self._saved(generation, snapshot)
+        self._write(generation, snapshot)
         return True
 
     async def load(self, session_id: str = "current") -> None:
@@ -319,11 +334,14 @@ class SessionManager:
         """Clean quit: final save with ``ended_at``, a history entry, release the lock."""
         if self.session is None:
             raise RuntimeError("no session is open")
+        session = self.session
         try:
-            self.session.data.ended_at = self._clock()
-            self.session.save_sync(force=True)
-            entry = self.session.history_entry(total_cost=total_cost, interrupted=False)
+            session.data.ended_at = self._clock()
+            # History first: if we die between the two writes, current.json still lacks
+            # ended_at, so the next open offers recovery and re-adding replaces the entry.
+            entry = session.history_entry(total_cost=total_cost, interrupted=False)
             self.history.add_sync(entry)
+            session.save_sync(force=True)
             return entry
         finally:
             self.lock.release()

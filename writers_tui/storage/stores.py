@@ -7,7 +7,7 @@ from pathlib import Path
 from writers_tui.paths import ProjectPaths
 from writers_tui.storage import migrations
 from writers_tui.storage.json_store import JsonStore
-from writers_tui.storage.models import CostSummary, HistoryData, PreferencesData, SessionData
+from writers_tui.storage.models import CostsDocument, HistoryData, PreferencesData, SessionData
 
 
 def session_store(root: Path) -> JsonStore[SessionData]:
@@ -25,8 +25,10 @@ def history_store(root: Path) -> JsonStore[HistoryData]:
     )
 
 
-def costs_store(root: Path) -> JsonStore[CostSummary]:
-    return JsonStore(ProjectPaths(root).costs, CostSummary, migrations=migrations.COSTS_MIGRATIONS)
+def costs_store(root: Path) -> JsonStore[CostsDocument]:
+    return JsonStore(
+        ProjectPaths(root).costs, CostsDocument, migrations=migrations.COSTS_MIGRATIONS
+    )
 
 
 def preferences_store(root: Path) -> JsonStore[PreferencesData]:

@@ -201,10 +201,11 @@ class ProjectWatcher:
             self._observer = None
             await asyncio.to_thread(_stop_observer, observer)
             raise
-        self._known.update(dict.fromkeys(known))
+        self._known.update(known)
         self._settler = asyncio.create_task(self._settle_due())
 
-    def _start_observer(self, observer: BaseObserver) -> list[Path]:
+    def _start_observer(self, observer: BaseObserver) -> dict[Path, str | None]:
+        """Watch, then hash what is there, so a rewrite that changes nothing is no event."""
         assert self._relay is not None
         observer.schedule(self._relay, str(self.paths.root), recursive=False)
         known: list[Path] = []
@@ -215,7 +216,7 @@ class ProjectWatcher:
                 )
                 known.extend(_scan(folder))
         observer.start()
-        return known
+        return {path: _file_state(path)[1] for path in known}
 
     async def stop(self) -> None:
         """Stop watching; pending events are dropped and :meth:`events` ends."""
