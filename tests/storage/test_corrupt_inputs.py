@@ -27,7 +27,7 @@ from writers_tui.storage.atomic import backup_path
 from writers_tui.storage.json_store import JsonStore
 from writers_tui.storage.models import (
     Budget,
-    CostSummary,
+    CostsDocument,
     HistoryData,
     HistoryEntry,
     PreferencesData,
@@ -52,8 +52,8 @@ def _history(n: int) -> HistoryData:
     return HistoryData(sessions=[entry])
 
 
-def _costs(n: int) -> CostSummary:
-    return CostSummary(
+def _costs(n: int) -> CostsDocument:
+    return CostsDocument(
         session_total=Decimal("0.25") * n, updated_at=START, budget=Budget(daily_limit=5)
     )
 
