@@ -77,7 +77,9 @@ def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
     return tuple(parts)
 
 
-def _binder_walk(folder: Path) -> list[Path]:
+def markdown_files_under(folder: Path) -> list[Path]:
+    """The manuscript Markdown files under ``folder`` in binder order: hidden entries and
+    conflict copies (``NAME.conflict-<time>.md``) left out; unreadable folders are skipped."""
     try:
         entries = list(folder.iterdir())
     except OSError:
@@ -88,7 +90,7 @@ def _binder_walk(folder: Path) -> list[Path]:
         if entry.name.startswith("."):
             continue
         if entry.is_dir():
-            found.extend(_binder_walk(entry))
+            found.extend(markdown_files_under(entry))
         elif (
             entry.suffix.lower() in MANUSCRIPT_SUFFIXES
             and CONFLICT_MARK not in entry.name
@@ -105,7 +107,7 @@ def manuscript_files(root: Path) -> list[Path]:
     changed by someone else) are the writer's to review, not part of the manuscript, so
     they are left out of the binder order and of word counts.
     """
-    return _binder_walk(ProjectPaths(root).manuscript)
+    return markdown_files_under(ProjectPaths(root).manuscript)
 
 
 # -- word counts -------------------------------------------------------------------------
@@ -354,6 +356,7 @@ __all__ = [
     "is_demo",
     "make_demo",
     "manuscript_files",
+    "markdown_files_under",
     "natural_key",
     "new_project",
     "template_names",

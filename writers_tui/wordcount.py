@@ -5,7 +5,9 @@ analysis reports) comes from :func:`count_words`, so a scene never has two diffe
 lengths depending on where the writer looks. The rules are written down for writers in
 ``docs/analysis.md``; in short:
 
-* A word is a run of letters or digits (any script). Underscores are Markdown, not letters.
+* A word is a run of letters or digits (any script); combining marks (Mn, Mc, Me) continue
+  it, so ``हिन्दी`` and a decomposed ``café`` are one word each. Underscores are Markdown,
+  not letters.
 * Apostrophes (``'`` and ``’``) and hyphens (``-``, ``‐``, ``‑``, soft hyphen) *inside* a word
   join it: ``don't``, ``don’t``, ``mother-in-law``, ``twenty-one`` are one word each.
   A leading or trailing apostrophe is punctuation: ``’tis`` and ``girls’`` are one word each.
@@ -26,44 +28,101 @@ This module sits at the bottom of the import graph: it imports nothing from the 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 __all__ = [
+    "COMBINING_MARK",
     "WORD_RE",
     "count_plain_words",
     "count_words",
+    "is_word_char",
     "iter_words",
     "mask_markdown",
     "tokenize",
 ]
+
+
+def _mark_ranges(low: int, high: int) -> str:
+    """The combining marks (categories Mn, Mc, Me) in ``[low, high)`` as the body of a
+    regex character class."""
+    category = unicodedata.category
+    ranges: list[list[int]] = []
+    for code in [c for c in range(low, high) if category(chr(c))[0] == "M"]:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+# Python's \w leaves combining marks out, so without them a Devanagari word or a decomposed
+# accent ("e" + U+0301) falls apart into several words. Marks exist only in the first two
+# planes and the variation-selector block, so only those are scanned (about 8 ms at
+# import; all of Unicode takes 70 ms). The class is split: the regex engine tests a
+# BMP-only class with one table look-up, but tries non-BMP ranges one by one, so those sit
+# behind a single-range guard that every ordinary character fails at once.
+_BMP_MARKS = _mark_ranges(0, 0x10000)
+_ASTRAL_MARKS = _mark_ranges(0x10000, 0x20000) + _mark_ranges(0xE0000, 0xE1000)
+#: A regex matching one combining mark (categories Mn, Mc, Me).
+COMBINING_MARK = rf"(?:[{_BMP_MARKS}]|(?=[\U00010000-\U0010ffff])[{_ASTRAL_MARKS}])"
 
 # A letter-or-digit character: \w without the underscore.
 _ALNUM = r"[^\W_]"
 # Characters that join two runs of letters into one word.
 _JOINERS = "'\u2019\\-\u2010\u2011\u00ad"
 
-#: One word, per the rules in the module docstring. The last, optional group turns a
-#: single letter followed by ".x" runs into one initialism (U.S.A., e.g., a.m.).
+#: One word, per the rules in the module docstring. Combining marks continue a word
+#: ("हिन्दी", "cafe\u0301"). The last, optional group turns a single letter followed by ".x"
+#: runs into one initialism (U.S.A., e.g., a.m.).
 WORD_RE = re.compile(
-    rf"{_ALNUM}+(?:[{_JOINERS}]{_ALNUM}+|[.,](?<=\d[.,])(?=\d){_ALNUM}+)*"
+    rf"{_ALNUM}+(?:[{_JOINERS}]{_ALNUM}+|[.,](?<=\d[.,])(?=\d){_ALNUM}+"
+    rf"|{COMBINING_MARK}+{_ALNUM}*)*"
     rf"(?:(?<=(?<!{_ALNUM})[^\W\d_])(?:\.[^\W\d_])+\.?)?"
 )
+
+
+def is_word_char(char: str) -> bool:
+    """Can ``char`` be part of a word (a letter, a digit or a combining mark)?"""
+    return char.isalnum() or (char >= "\u0300" and unicodedata.category(char)[0] == "M")
+
 
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 # --- Markdown regions that are not prose -------------------------------------------------
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*\r?$", re.S | re.M)
+# Every pattern below runs in linear time on any input: bracketed text excludes the
+# opening bracket, so a scan that fails stops at the next "[" instead of the line end.
+#
+# Front matter, as Pandoc reads it: "---" on the first line, *not* followed by a blank line,
+# up to a "---" or "..." line; and (checked in code) at least one "key:" line inside, so a
+# scene that opens with a "---" break is not swallowed.
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?---[ \t]*\r?\n(?![ \t]*\r?$).*?^(?:---|\.\.\.)[ \t]*\r?$", re.S | re.M
+)
+_FRONT_MATTER_KEY = re.compile(r"^[ \t]*[^\W\d][\w-]*[ \t]*:(?:[ \t]|\r?$)", re.M)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~).*?(?:^[ \t]{0,3}\1[ \t]*\r?$|\Z)", re.S | re.M)
-_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+# a link target: no line break, parentheses balanced one level deep (Wikipedia URLs)
+_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"
+_IMAGE = re.compile(rf"!\[[^\[\]\n]*\]{_TARGET}")
 _LINK_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[^\n]*$", re.M)
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]\n]*\]")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\[\]\n]*\]")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
 _URL = re.compile(r"(?:(?:https?|ftp)://|www\.)[^\s<>()\]]+")
 # [text](target) and [text][ref]: keep the text, hide the brackets and the target.
-_LINK = re.compile(r"\[([^\]\n]*)\](\([^)\n]*\)|\[[^\]\n]*\])")
-# "- item", "* item", "1. item" (but not a "* * *" or "- - -" scene break).
-_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?!(?:[-*_][ \t]*){2,}\r?$)", re.M)
+_LINK = re.compile(rf"\[([^\[\]\n]*)\]({_TARGET}|\[[^\[\]\n]*\])")
+# "- item", "* item", "1. item" (but not a "* * *" or "- - -" scene break). Group 1 is the
+# number of a numbered item (see _blank_list_markers for when that is a list item).
+_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|(\d{1,9})[.)])[ \t]+(?!(?:[-*_][ \t]*){2,}\r?$)", re.M)
+# a line that ends the block above it: a heading or a scene break
+_BLOCK_LINE = re.compile(
+    r"[ \t]{0,3}(?:#{1,6}(?:[ \t]|\r?$)"
+    r"|(?:\*[ \t]*){3,}\r?$|(?:-[ \t]*){3,}\r?$|(?:_[ \t]*){3,}\r?$)"
+)
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t][^\n]*)?$", re.M)
 
 
@@ -77,6 +136,47 @@ def _blank_link(match: re.Match[str]) -> str:
     return " " + text + " " * (len(match.group()) - len(text) - 1)
 
 
+def _blank_front_matter(match: re.Match[str]) -> str:
+    block = match.group()
+    return _blank(match) if _FRONT_MATTER_KEY.search(block) else block
+
+
+def _opens_block(text: str, start: int) -> bool:
+    """Does the line at ``start`` begin a block (first line, or after a blank line, a
+    heading or a scene break)?"""
+    if start == 0:
+        return True
+    previous = text[text.rfind("\n", 0, start - 1) + 1 : start - 1]
+    return not previous.strip() or _BLOCK_LINE.match(previous) is not None
+
+
+def _blank_list_markers(text: str) -> str:
+    """Blank list markers. A bullet always starts an item; a numbered marker only where
+    CommonMark would see a list item: at the start of a block, inside a list (no blank
+    line since the previous item), or ``1.`` interrupting a paragraph. So the year in a
+    hard-wrapped "born in / 1999. Then" stays prose."""
+    pieces: list[str] = []
+    kept = 0
+    last_item = -1  # start of the last list item whose list is still open
+    for match in _LIST_MARKER.finditer(text):
+        start = match.start()
+        number = match.group(1)
+        if number is not None and int(number) != 1 and not _opens_block(text, start):
+            if last_item < 0:
+                continue
+            if _BLANK_LINE.search(text, last_item, start):
+                last_item = -1  # the list ended; this line continues a paragraph
+                continue
+        last_item = start
+        pieces.append(text[kept:start])
+        pieces.append(" " * (match.end() - start))
+        kept = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[kept:])
+    return "".join(pieces)
+
+
 def mask_markdown(text: str, *, keep_headings: bool = False) -> str:
     """Return ``text`` with everything that is not prose replaced by spaces.
 
@@ -88,7 +188,9 @@ def mask_markdown(text: str, *, keep_headings: bool = False) -> str:
         return text
     masked = text
     if masked.startswith(("---", "\ufeff---")):
-        masked = _FRONT_MATTER.sub(_blank, masked, count=1)
+        masked = _FRONT_MATTER.sub(_blank_front_matter, masked, count=1)
+    if masked.startswith("\ufeff"):
+        masked = " " + masked[1:]  # a byte order mark: "\ufeff# Title" is still a heading
     if "<!--" in masked:
         masked = _COMMENT.sub(_blank, masked)
     if "```" in masked or "~~~" in masked:
@@ -102,7 +204,7 @@ def mask_markdown(text: str, *, keep_headings: bool = False) -> str:
         masked = _HTML_TAG.sub(_blank, masked)
     if "://" in masked or "www." in masked:
         masked = _URL.sub(_blank, masked)
-    masked = _LIST_MARKER.sub(_blank, masked)
+    masked = _blank_list_markers(masked)
     if not keep_headings and "#" in masked:
         masked = _HEADING_LINE.sub(_blank, masked)
     return masked

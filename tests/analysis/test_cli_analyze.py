@@ -221,3 +221,44 @@ def test_only_the_changed_scene_is_reanalysed(project: Path) -> None:
     result = run(str(project), "--json")
     assert result.exit_code == 0
     assert json.loads(result.output)["manuscripts"][0]["cache"]["analysed"] == 2
+
+
+def test_paths_are_normalised_and_each_file_analysed_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    result = run(".", "manuscript/part 1/../part 1/01 arrival.md", "--json")
+    assert result.exit_code == 0, result.output
+    (m,) = json.loads(result.output)["manuscripts"]
+    assert m["project"] == str(project)
+    assert [f["path"] for f in m["files"]] == [
+        "manuscript/part 1/01 arrival.md",
+        "manuscript/part 1/02 waiting.md",
+    ]
+    assert m["totals"]["words"] == 28
+    # a project named through ".." is the project, not ".../part 1/../.."
+    monkeypatch.chdir(project / "manuscript" / "part 1")
+    (m,) = json.loads(run("../..", "--json").output)["manuscripts"]
+    assert m["project"] == str(project)
+    assert len(m["files"]) == 2
+
+
+def test_a_folder_run_leaves_out_conflict_copies_like_the_project_run(project: Path) -> None:
+    folder = project / "manuscript" / "part 1"
+    (folder / "01 arrival.conflict-20260101T120000.md").write_text(SCENE_ONE, encoding="utf-8")
+    (folder / ".hidden.md").write_text(SCENE_ONE, encoding="utf-8")
+    for target in (folder, project):
+        (m,) = json.loads(run(str(target), "--json").output)["manuscripts"]
+        assert [f["path"] for f in m["files"]] == [
+            "manuscript/part 1/01 arrival.md",
+            "manuscript/part 1/02 waiting.md",
+        ]
+
+
+def test_identical_files_in_a_first_run_are_not_reported_as_cached(project: Path) -> None:
+    folder = project / "manuscript" / "part 1"
+    (folder / "03 copy.md").write_text(SCENE_TWO, encoding="utf-8")
+    (m,) = json.loads(run(str(project), "--json").output)["manuscripts"]
+    assert m["cache"] == {"reused": 0, "analysed": 3}
+    (m,) = json.loads(run(str(project), "--json").output)["manuscripts"]
+    assert m["cache"] == {"reused": 3, "analysed": 0}

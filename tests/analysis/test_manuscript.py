@@ -160,3 +160,16 @@ def test_novel_structure_characters_and_phrases(novel, chapters) -> None:
 
 def test_single_file_analysis_is_deterministic(sample: str) -> None:
     assert analyze_text(sample).to_cache() == analyze_text(sample).to_cache()
+
+
+def test_a_copy_of_a_file_measured_in_the_same_run_is_not_a_cache_hit() -> None:
+    text = "The same scene, twice."
+    analyzer = Analyzer()
+    first = analyzer.analyze([SourceFile("a.md", text), SourceFile("b.md", text)])
+    assert first.reused == 0
+    assert [f.cached for f in first.files] == [False, False]
+    assert first.to_dict()["cache"] == {"reused": 0, "analysed": 2}
+    assert analyzer.analysed == 1  # measured once all the same
+    second = analyzer.analyze([SourceFile("a.md", text), SourceFile("b.md", text)])
+    assert second.reused == 2
+    assert [f.cached for f in second.files] == [True, True]

@@ -10,9 +10,16 @@ from hypothesis import strategies as st
 
 from writers_tui.analysis.manuscript import Analyzer, SourceFile, analyze_text
 from writers_tui.analysis.scoring import ScoringConfig, score_file
-from writers_tui.wordcount import count_words, mask_markdown
+from writers_tui.wordcount import count_words, mask_markdown, tokenize
 
-TRICKY = list("ab Z1 .!?…,;:\"“”‘’'«»—–-_*#>[]()<!`~\n\n\t\u00a0\u00ad\ufeffİß")
+#: combining marks: acute (Mn), Devanagari virama (Mn) and vowel sign i (Mc), an
+#: enclosing circle (Me), and a mark outside the BMP (U+1D167)
+MARKS = ["\u0301", "\u094d", "\u093f", "\u20dd", "\U0001d167"]
+TRICKY = [
+    *"ab Z1 .!?…,;:\"“”‘’'«»—–-_*#>[]()<!`~\n\n\t\u00a0\u00ad\ufeffİß",
+    "क",
+    *MARKS,
+]
 markdownish = st.text(alphabet=st.sampled_from(TRICKY), max_size=400)
 anything = st.text(max_size=400)
 
@@ -47,6 +54,23 @@ def check_sane(text: str) -> None:
 @SETTINGS
 @given(markdownish)
 def test_markdownish_text(text: str) -> None:
+    check_sane(text)
+
+
+LETTERS = ["a", "Z", "ß", "क", "東", "1"]
+marked_word = st.builds(
+    str.__add__,
+    st.sampled_from(LETTERS),
+    st.text(alphabet=st.sampled_from(LETTERS + MARKS), max_size=8),
+)
+
+
+@SETTINGS
+@given(st.lists(marked_word, max_size=30), st.sampled_from([" ", "\n", " — ", ", ", "—"]))
+def test_combining_marks_never_split_a_word(words: list[str], separator: str) -> None:
+    text = separator.join(words)
+    assert tokenize(text, markdown=False) == words
+    assert count_words(text) == len(words)
     check_sane(text)
 
 

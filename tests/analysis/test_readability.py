@@ -91,3 +91,17 @@ def test_golden_scene_readability(sample: str) -> None:
 def test_empty_text_has_zero_scores() -> None:
     r = analyze_text("").readability
     assert (r.flesch_reading_ease, r.flesch_kincaid_grade, r.gunning_fog) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(("word", "count"), [("1.5", 1), ("3.14", 1), ("1,000", 1), ("e.g.", 2)])
+def test_numbers_with_separators_are_one_syllable(word: str, count: int) -> None:
+    assert syllables(word) == count
+
+
+@pytest.mark.parametrize("hyphen", ["-", "\u2010", "\u2011"])
+def test_every_joining_hyphen_makes_a_compound_not_complex(hyphen: str) -> None:
+    word = f"self{hyphen}importance"
+    assert syllables(word) == 4
+    assert not is_complex(word)
+    assert syllable_counts([word]) == (4, 0)
+    assert is_complex("importance") and is_complex("self\u00adimportance")

@@ -154,3 +154,64 @@ def test_every_default_list_ships_and_every_rule_has_a_name() -> None:
 @pytest.mark.parametrize("text", ["", "...", "— — —", "\x00\x01", "ly ly ly"])
 def test_degenerate_text_has_no_flags(text: str) -> None:
     assert flags(text) == []
+
+
+# --- review fixes ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("She was *tired*.", [("passive", 1, 5, 15, "was *tired")]),
+        ("He was **beaten**.", [("passive", 1, 4, 16, "was **beaten")]),
+        ("She _began_ to cry.", [("anti_pattern", 1, 6, 15, "began_ to")]),
+        ("She *began to* cry.", [("anti_pattern", 1, 6, 14, "began to")]),
+        # punctuation still splits a phrase
+        ("She began, to cry.", []),
+        ("White as milk, *as* ever.", []),
+    ],
+)
+def test_emphasis_inside_a_multi_word_flag(text: str, expected: list) -> None:
+    assert flags(text) == expected
+
+
+def test_emphasis_between_the_words_of_a_list_entry() -> None:
+    lists = default_lists().extended("anti_patterns", "very very\n")
+    assert flags("She was very *very* tired.", lists) == [
+        ("anti_pattern", 1, 9, 19, "very *very"),
+        ("intensifier", 1, 9, 13, "very"),
+        ("intensifier", 1, 15, 19, "very"),
+    ]
+
+
+def test_a_dotted_capital_i_does_not_disable_multi_word_flags() -> None:
+    # "İ".lower() is two characters: the file falls back to matching on the original text
+    text = "İstanbul.\nThe air seemed cold. She couldn’t help but smile."
+    assert flags(text) == [
+        ("anti_pattern", 2, 1, 15, "The air seemed"),
+        ("filter_word", 2, 9, 15, "seemed"),
+        ("anti_pattern", 2, 26, 43, "couldn’t help but"),
+    ]
+
+
+def test_a_dotted_capital_i_does_not_misplace_flags() -> None:
+    # the lower-case word must not be found in place of the capitalised one
+    assert flags("İ. Suddenly he left, and suddenly she came.") == [
+        ("anti_pattern", 1, 4, 12, "Suddenly"),
+        ("anti_pattern", 1, 26, 34, "suddenly"),
+    ]
+    analysis = analyze_text("İ. The table, the Table and the table.")
+    assert [(f.rule, f.column, f.end_column, f.text) for f in analysis.flags] == [
+        ("echo", 33, 38, "table")
+    ]
+
+
+def test_many_flags_in_one_long_sentence_are_linear() -> None:
+    # one flag per word in a 30,000-word sentence: quadratic before (minutes)
+    found = flags("very " * 30_000)
+    assert len(found) == 30_000
+    assert found[0] == ("intensifier", 1, 1, 5, "very")
+    assert found[-1] == ("intensifier", 1, 149_996, 150_000, "very")
+    echoes = [f for f in analyze_text("table " * 30_000).flags if f.rule == "echo"]
+    assert len(echoes) == 29_999
+    assert (echoes[0].column, echoes[-1].column) == (7, 179_995)

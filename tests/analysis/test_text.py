@@ -131,3 +131,60 @@ def test_windows_line_endings_parse_like_unix() -> None:
     assert b.breaks == a.breaks == [9]
     assert [(s.line, s.words) for s in b.sentences] == [(s.line, s.words) for s in a.sentences]
     assert [(s.line, s.words) for s in a.sentences] == [(6, 2), (7, 1), (14, 1)]
+
+
+# --- review fixes ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "no", "vol", "ch", "p" … are abbreviations only before a number
+        ('"No." He turned away.', ['"No."', "He turned away."]),
+        ("I said no. Then he left.", ["I said no.", "Then he left."]),
+        ("A decent chap. Then fig. Then.", ["A decent chap.", "Then fig.", "Then."]),
+        (
+            "See No. 5 and vol. 2, ch. 3, p. 12. Then go.",
+            ["See No. 5 and vol. 2, ch. 3, p. 12.", "Then go."],
+        ),
+        # a spaced ellipsis is one ellipsis, with the same rules as "…"
+        (
+            "He paused . . . then went on. Done.",
+            ["He paused . . . then went on.", "Done."],
+        ),
+        ("Wait . . . what?", ["Wait . . . what?"]),
+        ("I do not know . . . . Then she left.", ["I do not know . . . .", "Then she left."]),
+        ("Wait\u00a0.\u00a0.\u00a0. what?", ["Wait\u00a0.\u00a0.\u00a0. what?"]),
+        # a dialogue tag may name the speaker with a title
+        ('"Stop!" Mr. Darcy cried. He left.', ['"Stop!" Mr. Darcy cried.', "He left."]),
+        ('"Why?" Miss Bennet asked.', ['"Why?" Miss Bennet asked.']),
+        # an em-dash interruption after a question mark still ends the sentence
+        ('"Ask?--" But he went.', ['"Ask?--"', "But he went."]),
+    ],
+)
+def test_sentence_splitting_review_fixes(text: str, expected: list[str]) -> None:
+    assert sentences_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("# Title", (1, "Title")),
+        ("## Title ##", (2, "Title")),
+        ("###   Spaced   #", (3, "Spaced")),
+        ("#", (1, "")),
+        ("# C#", (1, "C")),
+        ("#hashtag", None),
+        ("####### seven", None),
+    ],
+)
+def test_heading_lines(line: str, heading: tuple[int, str] | None) -> None:
+    doc = parse_document(line + "\n")
+    assert [(h.level, h.text) for h in doc.headings] == ([heading] if heading else [])
+
+
+def test_long_heading_and_long_runs_are_linear() -> None:
+    # "# # # …" made the old heading regex quadratic (seconds at this size)
+    doc = parse_document("# a" + " #" * 60_000 + " x\n\nText.\n")
+    assert [(h.level, h.text[:5], h.text[-3:]) for h in doc.headings] == [(1, "a # #", "# x")]
+    assert doc.words == 1

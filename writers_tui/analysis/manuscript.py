@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 #: Bump when a change to the measuring code changes any per-file result.
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"
 LONGEST_SENTENCES = 5
 _PREVIEW = 160
 
@@ -255,7 +255,7 @@ class ManuscriptAnalysis:
     characters: list[CharacterSummary]
     pacing: Pacing
     words_per_minute: int = 250
-    reused: int = 0  # files whose result came from a cache
+    reused: int = 0  # files whose result came from a cache filled before this run
 
     @property
     def words(self) -> int:
@@ -393,8 +393,13 @@ class Analyzer:
         results: list[FileResult] = []
         keys: list[str] = []
         reused = 0
+        measured: set[str] = set()  # keys measured during this run
         for source in sources:
             digest, key, analysis, cached = self.file_analysis(source.text)
+            if not cached:
+                measured.add(key)
+            elif key in measured:
+                cached = False  # a copy of a file measured a moment ago is not a cache hit
             reused += cached
             score = self._scores.get(key)
             if score is None:

@@ -18,6 +18,8 @@ from writers_tui.analysis.syllables import syllables
 __all__ = ["is_complex", "readability_of", "syllable_counts"]
 
 _SUFFIXES = (("ing", 3), ("ed", 2), ("es", 2))
+#: the hyphens that join a compound (the soft hyphen only marks a line-break point)
+_HYPHENS = ("-", "\u2010", "\u2011")
 
 
 def is_complex(word: str, count: int | None = None) -> bool:
@@ -25,7 +27,7 @@ def is_complex(word: str, count: int | None = None) -> bool:
     words that only reach three through an -ed, -es or -ing ending ("created", "amazes").
     Proper nouns are not excluded (the analysis does not guess which words are names)."""
     count = syllables(word) if count is None else count
-    if count < 3 or "-" in word:
+    if count < 3 or any(hyphen in word for hyphen in _HYPHENS):
         return False
     for suffix, size in _SUFFIXES:
         if word.endswith(suffix) and len(word) > size + 2:

@@ -19,7 +19,7 @@ from itertools import compress
 from operator import and_
 
 from writers_tui.analysis.models import Flag
-from writers_tui.analysis.text import Document, locate_token
+from writers_tui.analysis.text import Document, Sentence, locate_token
 from writers_tui.wordcount import WORD_RE
 
 __all__ = ["RepeatedPhrase", "find_echoes", "overused_phrases", "phrase_counts"]
@@ -37,13 +37,14 @@ class RepeatedPhrase:
         return {"phrase": self.phrase, "count": self.count, "files": self.files}
 
 
-def _offset(doc: Document, sentence, index: int) -> int:
-    source = doc.norm if doc.norm is not None else doc.prose
-    found = locate_token(source, sentence, index)
-    if found >= 0:
-        return found
-    spans = [m.start() for m in WORD_RE.finditer(source, sentence.start, sentence.end)]
-    return spans[index] if index < len(spans) else sentence.start
+#: A long sentence with many echoes has its words located in one pass: finding each one
+#: by counting earlier occurrences (cheap for a few) would be quadratic.
+_FEW_HITS = 4
+_SHORT_SENTENCE = 40
+
+
+def _spans(doc: Document, sentence: Sentence) -> list[tuple[int, int]]:
+    return [m.span() for m in WORD_RE.finditer(doc.prose, sentence.start, sentence.end)]
 
 
 def find_echoes(
@@ -75,23 +76,40 @@ def find_echoes(
             last_seen[word] = here
             if before is not None and here - before <= window:
                 hits.append((here, here - before))
-        for here, distance in hits:
-            number = bisect_right(starts, here) - 1
+        located = [(bisect_right(starts, here) - 1, here, distance) for here, distance in hits]
+        per_sentence = Counter(number for number, _, _ in located)
+        spans_of: dict[int, list[tuple[int, int]]] = {}
+        for number, here, distance in located:
             sentence = sentences[number]
             index = here - starts[number]
-            start = _offset(doc, sentence, index)
+            spans = spans_of.get(number)
+            start = -1
+            if spans is None:
+                if doc.norm is not None and (
+                    per_sentence[number] <= _FEW_HITS or len(sentence.tokens) <= _SHORT_SENTENCE
+                ):
+                    start = locate_token(doc.norm, sentence, index)
+                if start < 0:
+                    # many hits, no lower-cased prose (a "İ" in the file) or an ambiguous
+                    # find: tokenize the sentence once
+                    spans = spans_of[number] = _spans(doc, sentence)
+            if spans is None:
+                end = start + len(sentence.tokens[index])
+            elif index < len(spans):
+                start, end = spans[index]
+            else:  # cannot happen; never mis-place
+                continue
             if text[start : start + 1].isupper():
                 continue  # a name (or a sentence opening we cannot tell from one)
-            word = sentence.tokens[index]
             line, column = line_col(start)
-            said = text[start : start + len(word)]
+            said = text[start:end]
             flags.append(
                 Flag(
                     rule="echo",
                     line=line,
                     column=column,
                     end_line=line,
-                    end_column=column + len(word),
+                    end_column=column + len(said),
                     text=said,
                     message=(
                         f"Echo “{said}”: also used {distance} "

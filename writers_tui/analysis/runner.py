@@ -31,7 +31,12 @@ from writers_tui.analysis.manuscript import (
 from writers_tui.analysis.models import FileAnalysis
 from writers_tui.analysis.scoring import ScoringConfig
 from writers_tui.paths import ProjectPaths
-from writers_tui.project import MANUSCRIPT_SUFFIXES, manuscript_files, natural_key
+from writers_tui.project import (
+    MANUSCRIPT_SUFFIXES,
+    manuscript_files,
+    markdown_files_under,
+    natural_key,
+)
 from writers_tui.storage import atomic
 from writers_tui.storage.preferences import PreferenceError, Preferences
 
@@ -65,13 +70,13 @@ class AnalysisInputError(Exception):
 
 def write_text(path: Path, text: str, *, mode: int = 0o644) -> None:
     """A report or cache file, written durably (the folder is created if needed)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.ensure_dir(path.parent)
     atomic.atomic_write_text(path, text, new_file_mode=mode)
 
 
 def append_record(path: Path, line: str) -> None:
     """One fsync'd line of an append-only log such as ``scores.jsonl``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.ensure_dir(path.parent)
     atomic.append_line(path, line.encode("utf-8"), new_file_mode=0o644)
 
 
@@ -90,9 +95,15 @@ class Target:
         return ProjectPaths(self.root) if self.root else None
 
 
+def _normalized(path: Path) -> Path:
+    """Absolute, with ``.`` and ``..`` folded away (lexically, like the shell's ``cd``), so
+    one file has one name: ``part1/../part1/01.md`` is ``part1/01.md``."""
+    return Path(os.path.normpath(path.absolute()))
+
+
 def find_project_root(path: Path) -> Path | None:
     """The nearest folder at or above ``path`` that is a project."""
-    path = path.absolute()
+    path = _normalized(path)
     for folder in (path, *path.parents):
         if folder.is_dir() and ProjectPaths(folder).is_project():
             return folder
@@ -100,19 +111,14 @@ def find_project_root(path: Path) -> Path | None:
 
 
 def _markdown_under(folder: Path) -> list[Path]:
-    found: list[Path] = []
+    """The manuscript files under a folder, walked exactly as the binder walks them
+    (conflict copies and hidden entries left out)."""
     try:
-        entries = sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
+        with os.scandir(folder):
+            pass
     except OSError as error:
         raise AnalysisInputError(f"cannot read folder {folder}: {error.strerror}") from None
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            found.extend(_markdown_under(entry))
-        elif entry.suffix.lower() in MANUSCRIPT_SUFFIXES and entry.is_file():
-            found.append(entry)
-    return found
+    return markdown_files_under(folder)
 
 
 def resolve_targets(paths: Sequence[Path]) -> list[Target]:
@@ -126,28 +132,29 @@ def resolve_targets(paths: Sequence[Path]) -> list[Target]:
         raise AnalysisInputError("no PATH given: name a Markdown file or a project folder")
     by_root: dict[Path | None, Target] = {}
     order: list[Target] = []
+    seen: set[Path] = set()  # each file once, however it was spelled
     for raw in paths:
-        path = Path(raw)
-        if not path.exists():
+        if not Path(raw).exists():
             raise AnalysisInputError(f"no such file or folder: {raw}")
+        path = _normalized(Path(raw))
         if path.is_dir():
             if ProjectPaths(path).is_project():
-                root: Path | None = path.absolute()
-                files = manuscript_files(path.absolute())
+                root: Path | None = path
+                files = manuscript_files(path)
             else:
                 root = find_project_root(path)
                 if root is None:
                     raise AnalysisInputError(
                         f"not a project (no manuscript/ or .session/ folder): {raw}"
                     )
-                files = _markdown_under(path.absolute())
+                files = _markdown_under(path)
         elif path.is_file():
             if path.suffix.lower() not in MANUSCRIPT_SUFFIXES:
                 raise AnalysisInputError(f"not a Markdown file (.md): {raw}")
             if not os.access(path, os.R_OK):
                 raise AnalysisInputError(f"cannot read {raw}: permission denied")
             root = find_project_root(path.parent)
-            files = [path.absolute()]
+            files = [path]
         else:
             raise AnalysisInputError(f"not a file or folder: {raw}")
         target = by_root.get(root)
@@ -155,7 +162,8 @@ def resolve_targets(paths: Sequence[Path]) -> list[Target]:
             target = by_root[root] = Target(root=root)
             order.append(target)
         for file in files:
-            if file not in target.files:
+            if file not in seen:
+                seen.add(file)
                 target.files.append(file)
     return order
 

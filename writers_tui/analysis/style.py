@@ -9,6 +9,7 @@ slower on a novel. Only sentences with a hit are re-scanned for character offset
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -62,6 +63,13 @@ _LIKE_AS_VERB = _word_set(
 )
 _WILDCARD = "*"
 _WORD = WORD_RE.findall
+#: what may stand between the words of a multi-word flag: spaces and emphasis markup
+#: ("was *tired*", "_began_ to"), never punctuation ("as milk, as" is not a simile)
+_GAP = re.compile(r"[\s*_]+")
+#: A long sentence with many flags has its words located in one pass: finding each one by
+#: counting earlier occurrences (cheap for a few) would be quadratic.
+_FEW_HITS = 4
+_SHORT_SENTENCE = 40
 
 
 @dataclass(slots=True)
@@ -252,6 +260,19 @@ def _message(rule: str, entry: str, text: str) -> str:
     return f"Anti-pattern “{text}” (list entry: {entry})"
 
 
+def _normalized(word: str) -> str:
+    return word.lower().replace("\u2019", "'")
+
+
+def _joined_by_gaps(segment: str, tokens: list[str], normalize: bool) -> bool:
+    """Are the words of ``segment`` exactly ``tokens``, separated only by spaces and
+    emphasis markup?"""
+    parts = _GAP.split(segment)
+    if normalize:  # the original text: compare as the tokens were made
+        parts = [_normalized(part) for part in parts]
+    return parts == tokens
+
+
 def flags_for_sentences(
     doc: Document, sentences: Iterable[Sentence], matcher: StyleMatcher
 ) -> list[Flag]:
@@ -262,29 +283,41 @@ def flags_for_sentences(
         vocabulary.update(sentence.tokens)
     interesting = interesting_words(vocabulary, matcher)
     flags: list[Flag] = []
-    source = doc.norm if doc.norm is not None else doc.prose
+    # The lower-cased prose lines up with the tokens, so a word is found with str.find.
+    # Without it (lower-casing a "İ" changes the length), the words are located in the
+    # original text by tokenizing the sentence, and compared case-insensitively.
+    fallback = doc.norm is None
+    source = doc.prose if fallback else doc.norm
     text = doc.text
     line_col = doc.line_col
     for sentence in sentences:
         hits = _sentence_hits(sentence.tokens, matcher, interesting)
         if not hits:
             continue
+        tokens = sentence.tokens
         spans: list[tuple[int, int]] | None = None
+        if fallback or (len(hits) > _FEW_HITS and len(tokens) > _SHORT_SENTENCE):
+            spans = [m.span() for m in WORD_RE.finditer(source, sentence.start, sentence.end)]
+            if len(spans) != len(tokens):  # cannot happen; never mis-place
+                continue
         for rule, first, count, entry in hits:
             last = first + count - 1
-            start = locate_token(source, sentence, first) if spans is None else -1
-            end = locate_token(source, sentence, last) if start >= 0 else -1
-            if end >= 0:
-                end += len(sentence.tokens[last])
-            else:
-                if spans is None:
+            if spans is None:
+                start = locate_token(source, sentence, first)
+                end = locate_token(source, sentence, last) if start >= 0 else -1
+                if end >= 0:
+                    end += len(tokens[last])
+                else:
                     spans = [
                         m.span() for m in WORD_RE.finditer(source, sentence.start, sentence.end)
                     ]
-                if len(spans) != len(sentence.tokens):  # cannot happen; never mis-place
-                    break
+                    if len(spans) != len(tokens):  # cannot happen; never mis-place
+                        break
+            if spans is not None:
                 start, end = spans[first][0], spans[last][1]
-            if count > 1 and source[start:end].split() != sentence.tokens[first : last + 1]:
+            if count > 1 and not _joined_by_gaps(
+                source[start:end], tokens[first : last + 1], fallback
+            ):
                 continue  # the words are there but punctuation splits them: "as milk, as"
             line, column = line_col(start)
             end_line, end_column = line_col(end)

@@ -116,7 +116,7 @@ def syllables(word: str) -> int:
         return syllables(low[:-1]) if len(low) > 1 else 1
     if "." in low:  # initialisms are spelled out: U.S.A. → you-ess-ay
         letters = [part for part in low.split(".") if part]
-        if letters and all(len(part) == 1 for part in letters):
+        if letters and all(len(part) == 1 and part.isalpha() for part in letters):
             return sum(max(1, table.get(part, 1)) for part in letters)
     return fallback_syllables(low)
 
