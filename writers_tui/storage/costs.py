@@ -135,6 +135,10 @@ class CostTracker:
     system's). ``budget`` overrides the limits kept in ``costs.json`` (callers pass the one
     from preferences). A ``readonly`` tracker never writes or moves files: it catches up
     with the ledger in memory only.
+
+    Every method may block: recording and refreshing touch the disk, and the read methods
+    wait for a record being written by another thread. From an event loop use the ``a*``
+    methods, which run in a thread.
     """
 
     def __init__(
@@ -448,6 +452,24 @@ class CostTracker:
 
     async def arefresh(self) -> int:
         return await asyncio.to_thread(self.refresh)
+
+    async def atotals(self, period: str = "all") -> CostTotals:
+        return await asyncio.to_thread(self.totals, period)
+
+    async def abudget_usage(self) -> list[BudgetUsage]:
+        return await asyncio.to_thread(self.budget_usage)
+
+    async def awould_exceed(self, estimated_cost: Decimal) -> str | None:
+        return await asyncio.to_thread(self.would_exceed, estimated_cost)
+
+    async def ashould_warn_budget(self) -> str | None:
+        return await asyncio.to_thread(self.should_warn_budget)
+
+    async def areset_session(self, session_id: str | None = None) -> str:
+        return await asyncio.to_thread(self.reset_session, session_id)
+
+    async def arebuild(self) -> int:
+        return await asyncio.to_thread(self.rebuild)
 
     def rebuild(self) -> int:
         """Recompute the summary from the whole ledger; returns the records folded in."""
