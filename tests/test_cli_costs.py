@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from writers_tui.ai.pricing import price
 from writers_tui.cli import main
@@ -310,54 +310,29 @@ def test_explicit_show_and_help_route_correctly(project: Path) -> None:
     assert code == 0 and "NOT counting cached" in out
 
 
+def _session_files(project: Path) -> list[str]:
+    folder = project / ".session"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def _add(project: Path, input_tokens: str) -> Result:
+    args = ["costs", "add", str(project), "--model", "openai/gpt-4o"]
+    return CliRunner().invoke(main, [*args, "--input-tokens", input_tokens, "--output-tokens", "0"])
+
+
 @pytest.mark.parametrize("tokens", ["999999999999999999", "100000000000000000000000000000000"])
 def test_absurd_token_counts_are_bad_input_and_write_nothing(project: Path, tokens: str) -> None:
-    before = (
-        sorted(p.name for p in (project / ".session").iterdir())
-        if (project / ".session").exists()
-        else []
-    )
-    result = CliRunner().invoke(
-        main,
-        [
-            "costs",
-            "add",
-            str(project),
-            "--model",
-            "openai/gpt-4o",
-            "--input-tokens",
-            tokens,
-            "--output-tokens",
-            "1",
-        ],
-    )
+    before = _session_files(project)
+    result = _add(project, tokens)
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "--input-tokens" in result.stderr
-    after = (
-        sorted(p.name for p in (project / ".session").iterdir())
-        if (project / ".session").exists()
-        else []
-    )
-    assert after == before
+    assert _session_files(project) == before
 
 
 def test_budget_from_the_environment_applies(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("WRITERS_TUI_BUDGET__DAILY_LIMIT", "0.01")
-    result = CliRunner().invoke(
-        main,
-        [
-            "costs",
-            "add",
-            str(project),
-            "--model",
-            "openai/gpt-4o",
-            "--input-tokens",
-            "1000000",
-            "--output-tokens",
-            "0",
-        ],
-    )
+    result = _add(project, "1000000")
     assert result.exit_code == 0, result.stderr
     assert "budget" in result.stderr.lower()

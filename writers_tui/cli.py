@@ -88,6 +88,14 @@ def session() -> None:
     """Inspect the current session and past sessions."""
 
 
+def _console_with_warnings(warnings: list[str]) -> Console:
+    """A console for the human-readable output, having shown any loading warnings."""
+    console = Console()
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    return console
+
+
 def _when(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else "—"
 
@@ -122,9 +130,7 @@ def session_show(project: str | None, as_json: bool) -> None:
             }
         )
         return
-    console = Console()
-    for warning in loaded.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    console = _console_with_warnings(loaded.warnings)
     if not exists:
         console.print(f"{root.name}: no session yet (open the project to start one)")
         return
@@ -168,9 +174,7 @@ def session_history(project: str | None, as_json: bool) -> None:
             }
         )
         return
-    console = Console()
-    for warning in loaded.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    console = _console_with_warnings(loaded.warnings)
     if not entries:
         console.print(f"{root.name}: no finished sessions yet")
         return
