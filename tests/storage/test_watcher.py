@@ -133,22 +133,37 @@ async def test_vim_style_save_is_one_modified(project: Path, events: Events) -> 
     assert await events.settled(project, *expected) == expected
 
 
+@pytest.fixture
+async def own_events(project: Path) -> AsyncIterator[tuple[Events, set[tuple[Path, str]]]]:
+    """A watcher whose is_own_write predicate answers from a set the test fills."""
+    own: set[tuple[Path, str]] = set()
+    watcher = ProjectWatcher(
+        project, debounce=DEBOUNCE, is_own_write=lambda path, digest: (path, digest) in own
+    )
+    await watcher.start()
+    stream = Events(watcher)
+    yield stream, own
+    await stream.close()
+
+
 async def test_own_write_with_registered_hash_is_not_reported(
-    project: Path, events: Events
+    project: Path, own_events: tuple[Events, set[tuple[Path, str]]]
 ) -> None:
+    events, own = own_events
     target = scene(project)
     data = "our own save\n"
-    events.watcher.ignore_own_write(target, hashlib.sha256(data.encode()).hexdigest())
+    own.add((target, hashlib.sha256(data.encode()).hexdigest()))
     atomic_write_text(target, data)
     assert await events.marker(project) == []
 
 
 async def test_outside_edit_right_after_own_write_is_reported(
-    project: Path, events: Events
+    project: Path, own_events: tuple[Events, set[tuple[Path, str]]]
 ) -> None:
+    events, own = own_events
     target = scene(project)
     ours = "our own save\n"
-    events.watcher.ignore_own_write(target, hashlib.sha256(ours.encode()).hexdigest())
+    own.add((target, hashlib.sha256(ours.encode()).hexdigest()))
     atomic_write_text(target, ours)
     target.write_text("someone else, a moment later\n")  # inside the same debounce window
     expected = [FileEvent("modified", target)]

@@ -20,11 +20,11 @@ How raw filesystem noise becomes one event per change:
   content hash differs), ``deleted`` (known and gone), or nothing (a temp file that came
   and went, or a touch that changed no byte). ``moved`` carries ``dest``; if the file at
   ``dest`` is also different from what moved there, a ``modified`` for ``dest`` follows.
-- **Our own writes are not news.** :meth:`ProjectWatcher.ignore_own_write` registers
-  ``(path, sha256)`` (thread-safe; the BufferStore calls it before it renames), or the
-  ``is_own_write`` predicate asks the store directly. An event whose current content hash
-  is one we wrote is dropped. It is a hash compare, not a time window: an outside edit a
-  moment after our save has another hash and is reported.
+- **Our own writes are not news.** The ``is_own_write(path, sha256)`` predicate asks the
+  one place that knows (``BufferStore.is_own_write``, which records each hash before its
+  rename). An event whose current content hash is one we wrote is dropped. It is a hash
+  compare, not a time window: an outside edit a moment after our save has another hash
+  and is reported.
 - **Ignored:** anything under ``.session/``, directories themselves, and temp files:
   ``.*.tmp`` (including our own ``.NAME.p<pid>-<hex>.tmp``), ``.*.bak-tmp``, ``*~``,
   ``.#*``, ``*.swp``, ``*.swx``, ``*.swo`` and vim's ``4913``.
@@ -46,8 +46,6 @@ import hashlib
 import logging
 import os
 import stat
-import threading
-from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,8 +71,6 @@ EventKind = Literal["created", "modified", "deleted", "moved"]
 
 DEFAULT_DEBOUNCE = 0.2
 DEFAULT_MAX_DELAY = 2.0
-#: How many recent own-write hashes per path are remembered.
-OWN_WRITES_KEPT = 8
 TEMP_PATTERNS: tuple[str, ...] = (
     ".*.tmp",
     ".*.bak-tmp",
@@ -167,8 +163,6 @@ class ProjectWatcher:
         self.debounce = debounce
         self.max_delay = max_delay
         self._is_own_write = is_own_write
-        self._own: dict[Path, deque[str]] = {}
-        self._own_lock = threading.Lock()
         self._queue: asyncio.Queue[FileEvent | None] = asyncio.Queue()
         self._known: dict[Path, str | None] = {}
         self._pending: dict[Path, _Pending] = {}
@@ -258,23 +252,12 @@ class ProjectWatcher:
 
     # -- own writes --------------------------------------------------------------------
 
-    def ignore_own_write(self, path: Path | str, sha256: str) -> None:
-        """Register content the app wrote (or is about to write) to ``path``.
-
-        Thread-safe, so the saving thread can call it right before its rename. Events for
-        ``path`` whose current content has this hash are not reported.
-        """
-        with self._own_lock:
-            key = Path(path).absolute()
-            self._own.setdefault(key, deque(maxlen=OWN_WRITES_KEPT)).append(sha256)
-
     def _is_own(self, path: Path, digest: str | None) -> bool:
-        if digest is None:
-            return False
-        with self._own_lock:
-            if digest in self._own.get(path, ()):
-                return True
-        return self._is_own_write is not None and self._is_own_write(path, digest)
+        return (
+            digest is not None
+            and self._is_own_write is not None
+            and self._is_own_write(path, digest)
+        )
 
     # -- raw events (on the loop) ------------------------------------------------------
 
