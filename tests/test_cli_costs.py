@@ -13,7 +13,6 @@ from click.testing import CliRunner, Result
 
 from writers_tui.ai.pricing import price
 from writers_tui.cli import main
-from writers_tui.cli_costs import costs
 from writers_tui.paths import ProjectPaths
 from writers_tui.storage.models import Budget, PreferencesData, SessionData
 from writers_tui.storage.stores import preferences_store, session_store
@@ -29,7 +28,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(costs, list(args))
+    """The costs command through the real entry point (which keeps errors to one line)."""
+    result = CliRunner().invoke(main, ["costs", *args])
     assert not isinstance(result.exception, Exception) or isinstance(
         result.exception, SystemExit
     ), result.exception

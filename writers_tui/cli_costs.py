@@ -52,16 +52,6 @@ def _money(amount: Decimal) -> Any:
     return _MONEY.dump_python(amount, mode="json")
 
 
-class _OneLineErrors(click.Command):
-    """Bad input is one line on stderr and exit 2 — not click's usage block."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as error:
-            fail(error.format_message())
-
-
 class _CostsGroup(click.Group):
     """``costs [PROJECT] …`` means ``costs show [PROJECT] …``; ``costs add …`` records.
 
@@ -122,7 +112,7 @@ def _check_operation(name: str) -> str:
     return name
 
 
-@costs.command("add", cls=_OneLineErrors)
+@costs.command("add")
 @click.argument("project", required=False)
 @click.option("--model", required=True, help="provider/model, e.g. anthropic/claude-sonnet-4-5")
 @click.option("--input-tokens", type=TOKENS, required=True, help=INPUT_TOKENS_HELP)
@@ -289,7 +279,7 @@ def _print_human(tracker: CostTracker, report: dict[str, Any], period: str, by: 
         )
 
 
-@costs.command("show", cls=_OneLineErrors)
+@costs.command("show")
 @click.argument("project", required=False)
 @click.option("--period", type=click.Choice(PERIODS), default="month", show_default=True)
 @click.option("--by", "by", type=click.Choice(BREAKDOWNS), default=None, help="Split the period.")

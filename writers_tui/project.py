@@ -27,7 +27,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 
 from writers_tui.paths import REPORTS_DIR, SESSION_DIR, ProjectPaths
-from writers_tui.storage.atomic import atomic_write_text, fsync_dir
+from writers_tui.storage.atomic import USER_FILE_MODE, atomic_write_text, fsync_dir
 from writers_tui.wordcount import count_words
 
 MANUSCRIPT_SUFFIXES = (".md", ".markdown")
@@ -42,8 +42,6 @@ SKELETON_DIRS: tuple[str, ...] = (
     "planning",
     REPORTS_DIR,
 )
-#: Files the app creates are the writer's own files: readable by the writer's other tools.
-NEW_FILE_MODE = 0o644
 TITLE_PLACEHOLDER = "{title}"
 MAX_TITLE_LENGTH = 200
 DEFAULT_TEMPLATE = "novel"
@@ -248,12 +246,12 @@ def _fill(root: Path, files: dict[PurePosixPath, str], created: list[Path]) -> N
         target = root.joinpath(*relative.parts)
         if target.exists():
             continue
-        atomic_write_text(target, text, new_file_mode=NEW_FILE_MODE)
+        atomic_write_text(target, text, new_file_mode=USER_FILE_MODE)
         created.append(target)
     gitignore = _gitignore_text(root)
     if gitignore is not None:
         existed = ProjectPaths(root).gitignore.exists()
-        atomic_write_text(ProjectPaths(root).gitignore, gitignore, new_file_mode=NEW_FILE_MODE)
+        atomic_write_text(ProjectPaths(root).gitignore, gitignore, new_file_mode=USER_FILE_MODE)
         if not existed:
             created.append(ProjectPaths(root).gitignore)
 

@@ -68,7 +68,7 @@ class AnalysisInputError(Exception):
 # --- durable writes -----------------------------------------------------------------------
 
 
-def write_text(path: Path, text: str, *, mode: int = 0o644) -> None:
+def write_text(path: Path, text: str, *, mode: int = atomic.USER_FILE_MODE) -> None:
     """A report or cache file, written durably (the folder is created if needed)."""
     atomic.ensure_dir(path.parent)
     atomic.atomic_write_text(path, text, new_file_mode=mode)
@@ -77,7 +77,7 @@ def write_text(path: Path, text: str, *, mode: int = 0o644) -> None:
 def append_record(path: Path, line: str) -> None:
     """One fsync'd line of an append-only log such as ``scores.jsonl``."""
     atomic.ensure_dir(path.parent)
-    atomic.append_line(path, line.encode("utf-8"), new_file_mode=0o644)
+    atomic.append_line(path, line.encode("utf-8"), new_file_mode=atomic.USER_FILE_MODE)
 
 
 # --- what to analyse ---------------------------------------------------------------------

@@ -26,6 +26,8 @@ from pathlib import Path
 
 BACKUP_SUFFIX = ".bak"
 DEFAULT_NEW_FILE_MODE = 0o600
+#: The writer's own files (prose, reports): readable like anything else they create.
+USER_FILE_MODE = 0o644
 
 #: ``.NAME.p<pid>-<hex>.tmp`` (a write in progress) or ``….bak-tmp`` (a backup being linked).
 _TEMP_NAME = re.compile(r"^\..+\.p(?P<pid>\d+)-[0-9a-f]{32}\.(?:tmp|bak-tmp)$")

@@ -53,12 +53,10 @@ from typing import Literal
 
 from writers_tui import paths
 from writers_tui.paths import ProjectPaths
-from writers_tui.storage.atomic import atomic_write_bytes, ensure_dir
+from writers_tui.storage.atomic import USER_FILE_MODE, atomic_write_bytes, ensure_dir
 from writers_tui.storage.autosave import DEFAULT_BACKOFF, AutoSaver, SaveState
-from writers_tui.storage.models import utc_now
+from writers_tui.storage.models import utc_iso, utc_now
 
-#: Mode for prose files we create (the writer's own files; existing modes are preserved).
-NEW_FILE_MODE = 0o644
 JOURNAL_SCHEMA_VERSION = 1
 #: How many recent hashes per path :meth:`BufferStore.is_own_write` remembers.
 OWN_WRITES_KEPT = 8
@@ -104,10 +102,6 @@ def encode_and_hash(text: str) -> tuple[bytes, str]:
         digest.update(chunk)  # hashlib releases the GIL for buffers over 2 KiB
         chunks.append(chunk)
     return b"".join(chunks), digest.hexdigest()
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _describe(error: OSError) -> str:
@@ -376,7 +370,7 @@ class BufferStore:
     def _write_own(self, path: Path, data: bytes, digest: str) -> None:
         self._note_own_write(path, digest)
         ensure_dir(path.parent)
-        atomic_write_bytes(path, data, new_file_mode=NEW_FILE_MODE)
+        atomic_write_bytes(path, data, new_file_mode=USER_FILE_MODE)
         if self._on_written is not None:
             self._on_written(path, digest)
 
@@ -548,7 +542,7 @@ class BufferStore:
             "path": relative,
             "project_root": str(self.paths.root),
             "based_on_sha256": buffer.known_sha256,
-            "saved_at": _iso(now),
+            "saved_at": utc_iso(now),
             "error": _describe(error),
         }
         failures = [f"{buffer.path.name}: {_describe(error)}"]

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from writers_tui.storage.json_store import Migration
-from writers_tui.storage.models import KNOWN_PROVIDERS, Stage
+from writers_tui.storage.models import KNOWN_PROVIDERS, Stage, minutes_between
 
 #: How the seed's bare model names ("claude", "gemini-flash", "gpt-4") map to a provider.
 _PROVIDER_BY_PREFIX: tuple[tuple[str, str], ...] = (
@@ -106,7 +106,7 @@ def _history_entry_v0(entry: Any) -> Any:
         entry["end_time"] = (start + (span or timedelta())).isoformat()
         entry.setdefault("interrupted", True)
     elif minutes is None and start is not None and end is not None:
-        entry["duration_minutes"] = max(0, int((end - start).total_seconds() // 60))
+        entry["duration_minutes"] = minutes_between(start, end)
     return entry
 
 

@@ -67,11 +67,17 @@ def _as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _utc_out(value: datetime) -> str:
+def utc_iso(value: datetime) -> str:
+    """UTC ISO-8601 with ``Z``, the one time format on disk."""
     return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-UtcTime = Annotated[datetime, AfterValidator(_as_utc), PlainSerializer(_utc_out, when_used="json")]
+UtcTime = Annotated[datetime, AfterValidator(_as_utc), PlainSerializer(utc_iso, when_used="json")]
+
+
+def minutes_between(start: datetime, end: datetime) -> int:
+    """Whole minutes from ``start`` to ``end`` (0 if the clock went backwards)."""
+    return max(0, int((end - start).total_seconds() // 60))
 
 
 def utc_now() -> datetime:

@@ -8,6 +8,10 @@ disk leaves the session dirty (rule 5 of ARCHITECTURE.md).
 session (``current.json`` without ``ended_at``), let the writer continue it or start
 fresh (the old one is archived to history marked interrupted), and on a clean close write
 ``ended_at`` and a history entry, then release the lock.
+
+Constructing a :class:`Session` and every :class:`SessionManager` step read or write the
+disk; from an event loop run them with ``asyncio.to_thread``. Only ``Session.save`` is
+async, because it is the one called over and over while the writer works.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from writers_tui.storage.models import (
     SessionData,
     Stage,
     check_model_name,
+    minutes_between,
     utc_now,
 )
 from writers_tui.storage.stores import session_store
@@ -235,12 +240,11 @@ class Session:
     def history_entry(self, *, total_cost: Decimal, interrupted: bool) -> HistoryEntry:
         data = self.data
         end = data.ended_at or data.last_saved_at or data.last_activity
-        minutes = max(0, int((end - data.created_at).total_seconds() // 60))
         return HistoryEntry(
             session_id=data.session_id,
             start_time=data.created_at,
             end_time=end,
-            duration_minutes=minutes,
+            duration_minutes=minutes_between(data.created_at, end),
             total_cost=total_cost,
             files_modified=list(data.files_modified),
             files_created=list(data.files_created),
@@ -264,7 +268,7 @@ class Interruption:
     @property
     def duration_minutes(self) -> int:
         end = self.session.last_saved_at or self.session.last_activity
-        return max(0, int((end - self.session.created_at).total_seconds() // 60))
+        return minutes_between(self.session.created_at, end)
 
 
 def remove_stale_temps_in_project(root: Path) -> list[Path]:
