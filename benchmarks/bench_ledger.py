@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from writers_tui.storage.atomic import atomic_write_bytes
+from writers_tui.atomic import atomic_write_bytes
 from writers_tui.storage.costs import CostTracker
 from writers_tui.storage.ledger import Ledger
 from writers_tui.storage.models import LedgerRecord

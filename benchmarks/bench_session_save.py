@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from writers_tui.storage.atomic import atomic_write_bytes
+from writers_tui.atomic import atomic_write_bytes
 from writers_tui.storage.models import OpenFile, RecentQuery, SessionData
 from writers_tui.storage.stores import session_store
 

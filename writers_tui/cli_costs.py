@@ -31,9 +31,10 @@ from writers_tui.storage.costs import (
     CostTracker,
     format_usd,
 )
-from writers_tui.storage.models import Budget, CostTotals, Money
+from writers_tui.storage.models import Budget, CostTotals
 from writers_tui.storage.preferences import PreferenceError, Preferences
 from writers_tui.storage.stores import session_store
+from writers_tui.values import Money
 
 FAILED = 1
 MAX_OPERATION_NAME = 64

@@ -8,7 +8,7 @@ New projects come from templates that are plain data files under
 ``writers_tui/data/templates/<name>/`` (``{title}`` in them becomes the project's title),
 so a writer or a contributor can change a template without touching code. The demo is a
 fixed tree under ``writers_tui/data/demo/``. Both are copied with the durable
-:func:`~writers_tui.storage.atomic.atomic_write_text`, and all-or-nothing: a project that
+:func:`~writers_tui.atomic.atomic_write_text`, and all-or-nothing: a project that
 did not exist is built in a hidden sibling folder and renamed into place, and one written
 into an existing folder is rolled back on failure. Existing files are never overwritten.
 """
@@ -26,8 +26,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 
+from writers_tui.atomic import USER_FILE_MODE, atomic_write_text, fsync_dir
 from writers_tui.paths import REPORTS_DIR, SESSION_DIR, ProjectPaths
-from writers_tui.storage.atomic import USER_FILE_MODE, atomic_write_text, fsync_dir
 from writers_tui.wordcount import count_words
 
 MANUSCRIPT_SUFFIXES = (".md", ".markdown")

@@ -96,7 +96,7 @@ def _report(tag: str, number: int) -> None:
 
 
 def worker(mode: str, folder: Path, version: int, record: int) -> None:
-    from writers_tui.storage.atomic import append_line, atomic_write_bytes
+    from writers_tui.atomic import append_line, atomic_write_bytes
 
     ledger = folder / LEDGER_NAME
     if mode == "atomic":
@@ -157,8 +157,8 @@ def _check_plain_document(folder: Path, last_saved: int, stats: KillStats) -> in
 
 
 def _check_session_document(folder: Path, last_saved: int, stats: KillStats) -> int:
+    from writers_tui.atomic import backup_path
     from writers_tui.paths import ProjectPaths
-    from writers_tui.storage.atomic import backup_path
     from writers_tui.storage.json_store import JsonStore
     from writers_tui.storage.models import SessionData
     from writers_tui.storage.stores import session_store
@@ -197,7 +197,7 @@ def _check_ledger(
     ``seen_before`` is what the previous check found: nothing once present may vanish, and
     an unreported record found earlier (written, then killed before printing) stays valid.
     """
-    from writers_tui.storage.atomic import read_lines
+    from writers_tui.atomic import read_lines
     from writers_tui.storage.ledger import parse_line
 
     records = []
@@ -227,7 +227,7 @@ def run_kill_loop(
     folder: Path, mode: str, kills: int, rng: random.Random, *, max_reports: int = 12
 ) -> KillStats:
     """Start a worker, let it report a random number of saves, SIGKILL it, check; repeat."""
-    from writers_tui.storage.atomic import remove_stale_temps
+    from writers_tui.atomic import remove_stale_temps
 
     stats = KillStats()
     started = time.perf_counter()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from writers_tui.storage.atomic import (
+from writers_tui.atomic import (
     _TEMP_NAME,
     append_line,
     atomic_write_bytes,
@@ -159,7 +159,7 @@ def test_concurrent_appends_from_threads_do_not_interleave(tmp_path: Path) -> No
 _APPENDER = """
 import sys
 from pathlib import Path
-from writers_tui.storage.atomic import append_line
+from writers_tui.atomic import append_line
 writer = int(sys.argv[2])
 sys.stdin.readline()  # start together
 for n in range(int(sys.argv[3])):

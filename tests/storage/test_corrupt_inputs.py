@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from writers_tui.storage.atomic import backup_path
+from writers_tui.atomic import backup_path
 from writers_tui.storage.json_store import JsonStore
 from writers_tui.storage.models import (
     Budget,

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from writers_tui.storage.atomic import remove_stale_temps
+from writers_tui.atomic import remove_stale_temps
 
 HERE = Path(__file__).resolve().parent
 
@@ -58,7 +58,7 @@ def test_json_store_save_sync_survives_40_kills(tmp_path: Path) -> None:
 _STUCK_WRITER = """
 import os, sys
 from pathlib import Path
-from writers_tui.storage import atomic
+from writers_tui import atomic
 
 def stuck(src, dst):
     print("temp written", flush=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from writers_tui.storage.atomic import (
+from writers_tui.atomic import (
     _TEMP_NAME,
     append_line,
     atomic_write_bytes,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from writers_tui.storage.atomic import backup_path
+from writers_tui.atomic import backup_path
 from writers_tui.storage.json_store import DocumentError, JsonStore, quarantine
 
 

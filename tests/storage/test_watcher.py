@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from writers_tui.atomic import atomic_write_text
 from writers_tui.project import new_project
-from writers_tui.storage.atomic import atomic_write_text
 from writers_tui.storage.buffers import BufferStore
 from writers_tui.storage.watcher import FileEvent, ProjectWatcher, is_temp_name
 

@@ -19,7 +19,8 @@ from decimal import Decimal
 import genai_prices
 from genai_prices import Usage, calc_price
 
-from writers_tui.storage.models import LOCAL_PROVIDERS, check_model_name, quantize_money
+from writers_tui.storage.models import LOCAL_PROVIDERS, check_model_name
+from writers_tui.values import quantize_money
 
 PRICES_SOURCE = f"genai-prices {genai_prices.__version__}"
 LOCAL_SOURCE = "local"

@@ -4,7 +4,7 @@ the on-disk cache, the Markdown report and the scores log.
 
 The metric modules never touch the disk; this module feeds them text and persists their
 results. Writes are durable (temp file + fsync + ``os.replace``; appends fsync each line)
-through :mod:`writers_tui.storage.atomic`, the one durable-write implementation.
+through :mod:`writers_tui.atomic`, the one durable-write implementation.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from writers_tui import atomic
 from writers_tui.analysis.characters import Character, parse_character_file
 from writers_tui.analysis.lists import LIST_NAMES, StyleLists, default_lists
 from writers_tui.analysis.manuscript import (
@@ -37,7 +38,6 @@ from writers_tui.project import (
     markdown_files_under,
     natural_key,
 )
-from writers_tui.storage import atomic
 from writers_tui.storage.preferences import PreferenceError, Preferences
 
 __all__ = [

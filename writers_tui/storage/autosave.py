@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from writers_tui.storage.models import utc_now
+from writers_tui.values import utc_now
 
 log = logging.getLogger(__name__)
 

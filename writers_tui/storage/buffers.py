@@ -52,10 +52,10 @@ from pathlib import Path
 from typing import Literal
 
 from writers_tui import paths
+from writers_tui.atomic import USER_FILE_MODE, atomic_write_bytes, ensure_dir
 from writers_tui.paths import ProjectPaths
-from writers_tui.storage.atomic import USER_FILE_MODE, atomic_write_bytes, ensure_dir
 from writers_tui.storage.autosave import DEFAULT_BACKOFF, AutoSaver, SaveState
-from writers_tui.storage.models import utc_iso, utc_now
+from writers_tui.values import utc_iso, utc_now
 
 JOURNAL_SCHEMA_VERSION = 1
 #: How many recent hashes per path :meth:`BufferStore.is_own_write` remembers.

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from writers_tui.ai import pricing
+from writers_tui.atomic import ensure_dir
 from writers_tui.paths import ProjectPaths
-from writers_tui.storage.atomic import ensure_dir
 from writers_tui.storage.ledger import Ledger
 from writers_tui.storage.models import (
     Budget,
@@ -42,10 +42,9 @@ from writers_tui.storage.models import (
     OperationStatus,
     RecentOperation,
     UsageSource,
-    new_id,
-    utc_now,
 )
 from writers_tui.storage.stores import costs_store
+from writers_tui.values import new_id, utc_now
 
 Period = Literal["session", "day", "week", "month", "all"]
 BreakdownKey = Literal["model", "operation", "day"]

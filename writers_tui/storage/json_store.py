@@ -25,7 +25,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from writers_tui.storage.atomic import atomic_write_bytes, backup_path, ensure_dir, fsync_dir
+from writers_tui.atomic import atomic_write_bytes, backup_path, ensure_dir, fsync_dir
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Migration = Callable[[dict[str, Any]], dict[str, Any]]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from writers_tui.storage.atomic import append_line, ensure_dir
+from writers_tui.atomic import append_line, ensure_dir
 from writers_tui.storage.models import LedgerRecord
 
 

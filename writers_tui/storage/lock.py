@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from writers_tui.atomic import ensure_dir
 from writers_tui.paths import ProjectPaths
-from writers_tui.storage.atomic import ensure_dir
-from writers_tui.storage.models import utc_now
+from writers_tui.values import utc_now
 
 
 def boot_id() -> str:

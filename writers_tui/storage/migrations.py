@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from writers_tui.storage.json_store import Migration
-from writers_tui.storage.models import KNOWN_PROVIDERS, Stage, minutes_between
+from writers_tui.storage.models import KNOWN_PROVIDERS, Stage
+from writers_tui.values import minutes_between
 
 #: How the seed's bare model names ("claude", "gemini-flash", "gpt-4") map to a provider.
 _PROVIDER_BY_PREFIX: tuple[tuple[str, str], ...] = (

@@ -25,8 +25,8 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from writers_tui.atomic import remove_stale_temps
 from writers_tui.paths import ProjectPaths
-from writers_tui.storage.atomic import remove_stale_temps
 from writers_tui.storage.history import SessionHistory
 from writers_tui.storage.json_store import JsonStore
 from writers_tui.storage.lock import LockHolder, ProjectLock
@@ -37,10 +37,9 @@ from writers_tui.storage.models import (
     SessionData,
     Stage,
     check_model_name,
-    minutes_between,
-    utc_now,
 )
 from writers_tui.storage.stores import session_store
+from writers_tui.values import minutes_between, utc_now
 
 MAX_RECENT_QUERIES = 10
 Clock = Callable[[], datetime]
