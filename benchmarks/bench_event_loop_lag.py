@@ -32,7 +32,8 @@ from pathlib import Path
 from benchmarks._prose import prose
 from writers_tui.atomic import atomic_write_text
 from writers_tui.storage.autosave import AutoSaver
-from writers_tui.storage.buffers import Buffer, BufferStore, sha256_hex
+from writers_tui.storage.buffers import Buffer, BufferStore
+from writers_tui.storage.text_codec import sha256_hex
 from writers_tui.storage.session import Session
 
 TICK = 0.001

@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from writers_tui.ai.pricing import price
 from writers_tui.atomic import atomic_write_bytes
 from writers_tui.storage.costs import CostTracker
 from writers_tui.storage.ledger import Ledger
@@ -91,7 +92,7 @@ def bench_append(base: Path, repeat: int) -> None:
         cost=Decimal("0.0075"), cost_source="genai-prices 0.2.3",
     )  # fmt: skip
     append = timed(lambda: ledger.append(record), repeat)
-    tracker = CostTracker(root, "bench", clock=lambda: NOW, tz=UTC)
+    tracker = CostTracker(root, "bench", clock=lambda: NOW, tz=UTC, price=price)
     full = timed(lambda: tracker.log_operation("scene", "openai/gpt-4o", 1000, 500), repeat)
     print(f"ledger append (flock+write+fsync)   median {median_ms(append):8.3f} ms  (n={repeat})")
     print(f"CostTracker.log_operation (+summary) median {median_ms(full):8.3f} ms  (n={repeat})")
@@ -156,7 +157,7 @@ def bench_versus_seed(base: Path, stored: int, repeat: int) -> None:
 
     root = project(base, "ours")
     synthetic_ledger(root, stored, days=60)
-    tracker = CostTracker(root, "bench", clock=lambda: NOW, tz=UTC)
+    tracker = CostTracker(root, "bench", clock=lambda: NOW, tz=UTC, price=price)
     ours = timed(lambda: tracker.log_operation("scene", "openai/gpt-4o", 12450, 3200), repeat)
     ours_ms = median_ms(ours)
     print(f"per operation with {stored:,} operations stored (n={repeat}):")

@@ -34,7 +34,8 @@ from pathlib import Path
 
 from benchmarks._prose import prose
 from writers_tui.storage.autosave import AutoSaver
-from writers_tui.storage.buffers import BufferSaver, BufferStore
+from writers_tui.storage.buffer_saver import BufferSaver
+from writers_tui.storage.buffers import BufferStore
 
 KEY_INTERVAL = 0.02
 IDLE = 1.0

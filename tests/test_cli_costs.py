@@ -13,8 +13,9 @@ from click.testing import CliRunner, Result
 
 from writers_tui.ai.pricing import price
 from writers_tui.cli import main
-from writers_tui.paths import ProjectPaths
-from writers_tui.storage.models import Budget, PreferencesData, SessionData
+from writers_tui.config import Budget, PreferencesData
+from writers_tui.paths import ProjectPaths, user_config_file
+from writers_tui.storage.models import SessionData
 from writers_tui.storage.stores import preferences_store, session_store
 
 GPT_COST = price("openai/gpt-4o", 1000, 500).cost
@@ -336,3 +337,47 @@ def test_budget_from_the_environment_applies(
     result = _add(project, "1000000")
     assert result.exit_code == 0, result.stderr
     assert "budget" in result.stderr.lower()
+
+
+def _add_model(project: Path, model: str) -> tuple[int, str, str]:
+    args = ["--model", model, "--input-tokens", "1000", "--output-tokens", "500", "--json"]
+    return run("add", str(project), *args)
+
+
+def test_every_genai_prices_provider_is_accepted_and_priced(project: Path) -> None:
+    code, out, err = _add_model(project, "mistral/mistral-large-latest")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["provider"] == "mistral" and record["cost_source"].startswith("genai-prices")
+    expected = price("mistral/mistral-large-latest", 1000, 500).cost
+    assert Decimal(str(record["cost"])) == expected > 0
+
+
+def test_mistyped_provider_gets_did_you_mean_and_writes_nothing(project: Path) -> None:
+    code, out, err = _add_model(project, "mistrall/x")
+    assert code == 2 and out == ""
+    assert err == ("writers-tui: --model: unknown provider 'mistrall'; did you mean 'mistral'?\n")
+    assert not ProjectPaths(project).session_dir.exists()
+
+
+def test_user_defined_provider_with_a_price_is_user_priced(project: Path) -> None:
+    user_config_file().parent.mkdir(parents=True)
+    user_config_file().write_text(
+        json.dumps({"providers": {"myllm": {"price_override": {"input": 2, "output": 10}}}})
+    )
+    code, out, err = _add_model(project, "myllm/big-model")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["cost_source"] == "user price"
+    assert Decimal(str(record["cost"])) == Decimal("0.007")  # 1000×$2 + 500×$10 per million
+
+
+def test_a_project_cannot_plant_a_price_override(project: Path) -> None:
+    preferences = ProjectPaths(project).preferences
+    preferences.parent.mkdir()
+    planted = {"openai": {"price_override": {"input": 0, "output": 0}}}
+    preferences.write_text(json.dumps({"schema_version": 1, "providers": planted}))
+    code, out, err = add(project, "--json")
+    assert code == 0
+    assert Decimal(str(json.loads(out)["cost"])) == GPT_COST
+    assert "'providers' can only be set in your user config" in err

@@ -98,3 +98,34 @@ def test_demo_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     assert code == 2 and out == ""
     assert "not empty" in err
     assert [p.name for p in tmp_path.iterdir()] == ["thesis.docx"]
+
+
+@pytest.mark.parametrize(
+    ("word", "command"), [("analyse", "analyze"), ("doctr", "doctor"), ("sesion", "session")]
+)
+def test_mistyped_command_gets_did_you_mean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word: str, command: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(word, "x")
+    assert code == 2 and out == ""
+    assert err == f"writers-tui: No such command '{word}'. Did you mean '{command}'?\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_folder_named_like_a_typo_is_a_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("new", str(tmp_path / "analyse"))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("analyse")
+    assert code == 0, err
+    assert out.startswith("analyse: the writing studio")
+
+
+def test_unknown_word_that_is_no_command_is_a_missing_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("my-lost-novel")
+    assert code == 2 and err == "writers-tui: my-lost-novel: no such folder\n"

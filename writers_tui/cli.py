@@ -7,8 +7,12 @@ small ``cli_*`` modules and are registered here.
 
 from __future__ import annotations
 
+import difflib
+import os
 import sys
+from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -20,10 +24,10 @@ from writers_tui.cli_analyze import analyze
 from writers_tui.cli_common import BAD_INPUT, echo_json, fail, resolve_project
 from writers_tui.cli_costs import costs
 from writers_tui.cli_project import demo, new
+from writers_tui.config import SettingsError, load_settings
 from writers_tui.storage.doctor import diagnose
 from writers_tui.storage.history import SessionHistory
-from writers_tui.storage.lock import ProjectLock
-from writers_tui.storage.stores import session_store
+from writers_tui.storage.session import SessionState, session_state
 
 
 class ProjectGroup(click.Group):
@@ -35,14 +39,34 @@ class ProjectGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and not args[0].startswith("-") and args[0] not in self.commands:
+            self._check_not_a_typo(args[0])
             ctx.meta["project"] = args.pop(0)
         return super().parse_args(ctx, args)
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def _check_not_a_typo(self, word: str) -> None:
+        """A first word that is no folder but is close to a command is a mistyped command.
+
+        An existing folder, or a word that looks like a path, is always a project (a
+        project folder named like a command is spelled ``./analyze``).
+        """
+        if Path(word).exists() or os.sep in word or word.startswith((".", "~")):
+            return
+        close = difflib.get_close_matches(word, list(self.commands), n=1)
+        if close:
+            fail(f"No such command {word!r}. Did you mean {close[0]!r}?")
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as error:
             click.echo(error.ctx.get_help() if error.ctx else error.format_message())
             sys.exit(BAD_INPUT)
@@ -100,38 +124,40 @@ def _when(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else "—"
 
 
+def _models_per_stage(root: Path) -> dict[str, str]:
+    """The model chosen for each stage, from settings (where it lives); {} if unreadable."""
+    try:
+        settings = load_settings(root).settings
+    except SettingsError:
+        return {}
+    return {stage.value: model for stage, model in settings.model_preferences.items()}
+
+
 @session.command("show")
 @click.argument("project", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def session_show(project: str | None, as_json: bool) -> None:
     """The live (or last) session of PROJECT: stage, open files, models, lock state."""
     root = resolve_project(project)
-    loaded = session_store(root).load(quarantine_bad=False)
-    held, holder = ProjectLock.inspect(root)
-    data = loaded.value
-    exists = loaded.source != "default"
-    if not exists:
-        state = "none"
-    elif held:
-        state = "open"
-    elif data.ended_at is None:
-        state = "interrupted"
-    else:
-        state = "closed"
+    status = session_state(root)
+    models = _models_per_stage(root)
+    state, holder, data = status.state.value, status.holder, status.session
+    held = status.state is SessionState.OPEN_ELSEWHERE
     if as_json:
         echo_json(
             {
                 "project": str(root),
                 "state": state,
                 "holder": holder.__dict__ if (held and holder) else None,
-                "session": data.model_dump(mode="json") if exists else None,
-                "source": loaded.source,
-                "warnings": loaded.warnings,
+                "session": data.model_dump(mode="json") if data else None,
+                "models": models,
+                "source": status.source,
+                "warnings": status.warnings,
             }
         )
         return
-    console = _console_with_warnings(loaded.warnings)
-    if not exists:
+    console = _console_with_warnings(status.warnings)
+    if data is None:
         console.print(f"{root.name}: no session yet (open the project to start one)")
         return
     table = Table(title=f"{data.project_name} — session {state}", show_header=False)
@@ -149,8 +175,9 @@ def session_show(project: str | None, as_json: bool) -> None:
         f"{f.path}  (line {f.cursor_line + 1}, col {f.cursor_col + 1})" for f in data.open_files
     ]
     table.add_row("open files", "\n".join(files) or "—")
-    models = [f"{stage}: {model}" for stage, model in data.model_preferences.items()]
-    table.add_row("models", "\n".join(models) or "—")
+    table.add_row(
+        "models", "\n".join(f"{stage}: {model}" for stage, model in models.items()) or "—"
+    )
     table.add_row("words written", f"{data.words_now - data.words_at_start:+,}")
     queries = [q.query for q in data.recent_queries[-3:]]
     table.add_row("recent queries", "\n".join(queries) or "—")

@@ -24,6 +24,7 @@ from rich.table import Table
 
 from writers_tui.ai import pricing
 from writers_tui.cli_common import echo_json, fail, resolve_project
+from writers_tui.config import Settings, SettingsError, load_settings
 from writers_tui.storage.costs import (
     BREAKDOWNS,
     PERIODS,
@@ -31,8 +32,7 @@ from writers_tui.storage.costs import (
     CostTracker,
     format_usd,
 )
-from writers_tui.storage.models import Budget, CostTotals
-from writers_tui.storage.preferences import PreferenceError, Preferences
+from writers_tui.storage.models import CostTotals
 from writers_tui.storage.stores import session_store
 from writers_tui.values import Money
 
@@ -75,14 +75,14 @@ def costs() -> None:
 # -- shared ----------------------------------------------------------------------------
 
 
-def _budget(root: Path) -> Budget:
-    """The writer's limits: user config ← preferences.json ← environment (read-only)."""
+def _settings(root: Path) -> Settings:
+    """The writer's settings for ``root`` (read-only); a bad value is bad input (exit 2)."""
     try:
-        preferences = Preferences(root, quarantine_bad=False)
-    except PreferenceError as error:
+        loaded = load_settings(root)
+    except SettingsError as error:
         fail(str(error))
-    _warn(preferences.warnings)
-    return preferences.effective.budget
+    _warn(loaded.warnings)
+    return loaded.settings
 
 
 def _live_session_id(root: Path) -> str:
@@ -136,21 +136,22 @@ def add(
     """
     root = resolve_project(project)
     operation = _check_operation(operation)
+    settings = _settings(root)
+    price = pricing.pricer(settings.providers)
     try:
-        pricing.price(model, input_tokens, output_tokens, cached_tokens)
+        price(model, input_tokens, output_tokens, cached_tokens)
     except (ValueError, ArithmeticError) as error:
         fail(f"--model: {error}")
-    budget = _budget(root)
     try:
-        tracker = CostTracker(root, _live_session_id(root), budget=budget)
-        record, price = tracker.price_operation(
+        tracker = CostTracker(root, _live_session_id(root), budget=settings.budget, price=price)
+        record, priced = tracker.price_operation(
             operation, model, input_tokens, output_tokens, cached_tokens=cached_tokens
         )
         tracker.record(record)
         budget_warning = tracker.should_warn_budget()
     except OSError as error:
         _disk_failure(error)
-    _warn([price.warning] if price.warning else [])
+    _warn([priced.warning] if priced.warning else [])
     _warn(tracker.take_warnings())
     if budget_warning:
         _warn([budget_warning])
@@ -295,7 +296,8 @@ def show(project: str | None, period: str, by: str | None, as_json: bool, as_csv
     if as_json and as_csv:
         fail("--json and --csv cannot be used together")
     root = resolve_project(project)
-    tracker = CostTracker(root, _live_session_id(root), budget=_budget(root), readonly=True)
+    budget = _settings(root).budget
+    tracker = CostTracker(root, _live_session_id(root), budget=budget, readonly=True)
     _warn(tracker.take_warnings())
     report = _report(tracker, period, by)
     if as_json:

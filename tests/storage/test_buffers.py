@@ -22,17 +22,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from writers_tui.storage import buffers
+from writers_tui.storage import text_codec
 from writers_tui.storage.autosave import SaveState, SaveStatus
+from writers_tui.storage.buffer_saver import BufferSaver
 from writers_tui.storage.buffers import (
-    BufferSaver,
     BufferStore,
     Conflict,
     Journaled,
     Saved,
     Unsaved,
-    encode_and_hash,
 )
+from writers_tui.storage.text_codec import encode_and_hash
 
 NOW = datetime(2024, 11, 13, 15, 45, 10, 123456, tzinfo=UTC)
 ORIGINAL = "# Chapter 5\n\nMickey waited by the door.\n"
@@ -85,12 +85,12 @@ def under(folder: Path) -> Callable[[str], bool]:
 @settings(max_examples=200, deadline=None)
 @given(st.text(), st.integers(min_value=1, max_value=9))
 def test_chunked_encoding_matches_plain_encoding(text: str, chunk: int) -> None:
-    real_chunk = buffers.ENCODE_CHUNK
-    buffers.ENCODE_CHUNK = chunk
+    real_chunk = text_codec.ENCODE_CHUNK
+    text_codec.ENCODE_CHUNK = chunk
     try:
-        data, digest = buffers.encode_and_hash(text)
+        data, digest = text_codec.encode_and_hash(text)
     finally:
-        buffers.ENCODE_CHUNK = real_chunk
+        text_codec.ENCODE_CHUNK = real_chunk
     assert data == text.encode("utf-8")
     assert digest == hashlib.sha256(data).hexdigest()
 
@@ -213,14 +213,14 @@ def test_outside_edit_is_never_overwritten(project: Path, store: BufferStore) ->
     assert store.conflict_path(path) == path.with_name("chapter-5.conflict-20241113T154510Z-2.md")
 
 
-def test_resolve_keep_mine_puts_theirs_in_the_copy(project: Path, store: BufferStore) -> None:
+async def test_resolve_keep_mine_puts_theirs_in_the_copy(project: Path, store: BufferStore) -> None:
     path = project / "manuscript" / "chapter-5.md"
     buffer = store.open_sync(path)
     buffer.set_text(MINE)
     outside_edit(path, THEIRS)
     conflict = store.save_sync(buffer)
     assert isinstance(conflict, Conflict)
-    result = store.resolve_conflict_sync(buffer, "mine")
+    result = await store.resolve_conflict(buffer, "mine")
     assert result == Saved(path, sha(MINE), 1)
     assert path.read_text() == MINE and conflict.copy_path.read_text() == THEIRS
     assert buffer.conflict is None and not buffer.dirty
@@ -344,7 +344,7 @@ def test_nothing_writable_reports_the_text_is_only_in_memory(
     assert buffer.dirty and buffer.text == MINE
 
 
-def test_journal_from_an_earlier_session_is_restored_then_removed(
+async def test_journal_from_an_earlier_session_is_restored_then_removed(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     crashed = BufferStore(project, clock=lambda: NOW)
@@ -362,7 +362,7 @@ def test_journal_from_an_earlier_session_is_restored_then_removed(
     store.save_sync(other)
     assert store.list_journals() == [journal]
 
-    restored = store.restore_journal_sync(journal)
+    restored = await store.restore_journal(journal)
     assert restored is other and restored.text == MINE and restored.dirty
     assert isinstance(store.save_sync(restored), Saved)
     assert restored.path.read_text() == MINE
@@ -492,7 +492,7 @@ def test_lone_surrogate_is_replaced_not_unsaveable() -> None:
     assert data == "a\ufffdb".encode()
 
 
-def test_journal_of_a_non_utf8_file_restores_its_bytes(
+async def test_journal_of_a_non_utf8_file_restores_its_bytes(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scene = project / "manuscript" / "latin1.md"
@@ -505,7 +505,7 @@ def test_journal_of_a_non_utf8_file_restores_its_bytes(
         assert isinstance(crashed.save_sync(buffer), Journaled)
     store = BufferStore(project)
     (journal,) = store.list_journals()
-    restored = store.restore_journal_sync(journal)
+    restored = await store.restore_journal(journal)
     assert isinstance(store.save_sync(restored), Saved)
     assert scene.read_bytes() == b"caf\xe9\nnoir\n"
 
@@ -523,3 +523,36 @@ def test_journals_survive_moving_the_project_folder(
     project.rename(moved)
     (journal,) = BufferStore(moved).list_journals()
     assert journal.read_text() == MINE
+
+
+async def test_sync_and_async_paths_agree(tmp_path: Path) -> None:
+    """The blocking API (signal-time flush) and the async one share every step; the same
+    edits through each leave the same files and the same buffer state."""
+    outcomes = []
+    for mode in ("sync", "async"):
+        root = tmp_path / mode
+        (root / "manuscript").mkdir(parents=True)
+        (root / "manuscript" / "a.md").write_text(ORIGINAL)
+        store = BufferStore(root)
+        buffer = (
+            store.open_sync("manuscript/a.md")
+            if mode == "sync"
+            else await store.open("manuscript/a.md")
+        )
+        buffer.set_text(MINE)
+        new = (
+            store.open_sync("manuscript/new.md")
+            if mode == "sync"
+            else await store.open("manuscript/new.md")
+        )
+        new.set_text("A new scene.\n")
+        results = store.flush_all_sync() if mode == "sync" else await store.flush_all()
+        outcomes.append(
+            (
+                [type(result).__name__ for result in results],
+                sorted(p.name for p in (root / "manuscript").iterdir()),
+                (root / "manuscript" / "a.md").read_text(),
+                [(b.generation, b.saved_generation, b.dirty) for b in store.buffers],
+            )
+        )
+    assert outcomes[0] == outcomes[1]

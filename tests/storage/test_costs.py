@@ -50,6 +50,7 @@ def clock() -> Clock:
 def make_tracker(project: Path, clock: Clock) -> Callable[..., CostTracker]:
     def make(session_id: str = "s1", **kwargs: object) -> CostTracker:
         kwargs.setdefault("tz", UTC)
+        kwargs.setdefault("price", price)
         return CostTracker(project, session_id, clock=clock, **kwargs)  # type: ignore[arg-type]
 
     return make
@@ -414,15 +415,6 @@ def test_would_exceed_names_the_limit_and_the_overrun(
     assert f"exceeded by ${over.normalize():f}" in message
     usage = {u.period: u for u in tracker.budget_usage()}
     assert usage["day"].spent == GPT_COST and usage["week"].limit == Decimal("0.01")
-
-
-def test_estimates_price_before_the_call(make_tracker: Callable[..., CostTracker]) -> None:
-    tracker = make_tracker()
-    estimate = tracker.get_estimated_cost(GPT, 1000, 500)
-    assert estimate.cost == GPT_COST and estimate.priced
-    unknown = tracker.get_estimated_cost("anthropic/claude-imaginary", 1000, 500)
-    assert not unknown.priced and unknown.warning
-    assert not tracker.paths.ledger.exists()  # estimating records nothing
 
 
 def test_another_time_zone_recounts_the_days_in_its_own_calendar(

@@ -119,7 +119,7 @@ def test_real_command_lines_in_parallel(project: Path) -> None:
 
 def _writer_loop(project: Path, report_fd: int) -> None:
     """Child: record forever, reporting each id only after record() returned."""
-    tracker = CostTracker(project, "crash-test")
+    tracker = CostTracker(project, "crash-test", price=price)
     while True:
         record, _ = tracker.price_operation("loop", "openai/gpt-4o", 1000, 500)
         tracker.record(record)

@@ -43,7 +43,6 @@ def _on_disk(root: Path) -> dict:
 async def test_save_load_round_trip(tmp_path: Path) -> None:
     session = Session(tmp_path)
     session.set_stage("writing")
-    session.set_model_preference("writing", "anthropic/claude-sonnet-4-5")
     session.add_recent_query("What is Darcy's first name?", source="notebooklm")
     session.open_file("manuscript/1 Chapter 1.md", cursor_line=12, cursor_col=4)
     assert session.has_changes()
@@ -52,7 +51,6 @@ async def test_save_load_round_trip(tmp_path: Path) -> None:
 
     loaded = Session(tmp_path)
     assert loaded.current_stage is Stage.WRITING
-    assert loaded.model_preferences["writing"] == "anthropic/claude-sonnet-4-5"
     assert loaded.data.recent_queries[0].source == "notebooklm"
     assert loaded.data.open_files[0].cursor_line == 12
     assert loaded.data.active_file == "manuscript/1 Chapter 1.md"
@@ -78,10 +76,8 @@ def test_recent_queries_keep_last_ten(tmp_path: Path) -> None:
     assert [q.query for q in session.data.recent_queries] == [f"query {n}" for n in range(5, 15)]
 
 
-def test_bad_model_name_and_stage_are_refused(tmp_path: Path) -> None:
+def test_bad_stage_is_refused(tmp_path: Path) -> None:
     session = Session(tmp_path)
-    with pytest.raises(ValueError, match="provider/model"):
-        session.set_model_preference("writing", "claude")
     with pytest.raises(ValueError):
         session.set_stage("drafting")
     assert not session.has_changes()

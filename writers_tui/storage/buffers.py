@@ -26,6 +26,10 @@ Rules 5-8 of ARCHITECTURE.md, for manuscript (and any other project) files:
   (:func:`asyncio.to_thread`); the loop only takes the snapshot (a reference to an
   immutable ``str``).
 
+Recovery journals live in :mod:`writers_tui.storage.journals`, the schedule in
+:mod:`writers_tui.storage.buffer_saver`, bytes and hashes in
+:mod:`writers_tui.storage.text_codec`.
+
 The file watcher (another module) tells our own writes from outside edits with
 :meth:`BufferStore.is_own_write` (the hash is registered *before* the rename, so there is no
 window where the watcher sees an unknown hash) or the ``on_written(path, sha256)`` callback,
@@ -39,14 +43,10 @@ which plain files cannot ask for.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
-import json
-import re
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -54,63 +54,16 @@ from typing import Literal
 from writers_tui import paths
 from writers_tui.atomic import USER_FILE_MODE, atomic_write_bytes, ensure_dir
 from writers_tui.paths import ProjectPaths
-from writers_tui.storage.autosave import DEFAULT_BACKOFF, AutoSaver, SaveState
-from writers_tui.values import utc_iso, utc_now
+from writers_tui.storage.journals import Journal, JournalShelf
+from writers_tui.storage.text_codec import decode, encode_and_hash, sha256_hex
+from writers_tui.values import utc_now
 
-JOURNAL_SCHEMA_VERSION = 1
 #: How many recent hashes per path :meth:`BufferStore.is_own_write` remembers.
 OWN_WRITES_KEPT = 8
 
 
-#: Characters encoded per step. ``str.encode`` holds the GIL (1 MB of prose with curly
-#: quotes takes ~1.3 ms); hashing each chunk right after releases it, so the event loop can
-#: run between chunks instead of stalling for the whole manuscript.
-ENCODE_CHUNK = 1 << 17
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-#: Surrogates other than surrogateescape's U+DC80–U+DCFF (which stand for raw bytes).
-_UNWRITABLE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
-
-
-def _encode(text: str) -> bytes:
-    """UTF-8, giving back any undecodable bytes the file was read with (surrogateescape).
-
-    A lone surrogate of any other kind (pasted from a broken source) cannot be written
-    as UTF-8 at all; it becomes U+FFFD rather than making the file unsaveable.
-    """
-    try:
-        return text.encode("utf-8", errors="surrogateescape")
-    except UnicodeEncodeError:
-        return _UNWRITABLE_SURROGATE.sub("\ufffd", text).encode("utf-8", errors="surrogateescape")
-
-
-def decode(data: bytes) -> str:
-    """Text of a prose file; bytes that are not UTF-8 survive a later save unchanged."""
-    return data.decode("utf-8", errors="surrogateescape")
-
-
-def encode_and_hash(text: str) -> tuple[bytes, str]:
-    """UTF-8 bytes of ``text`` and their sha256, yielding the GIL every chunk."""
-    digest = hashlib.sha256()
-    chunks = []
-    for start in range(0, len(text), ENCODE_CHUNK):
-        chunk = _encode(text[start : start + ENCODE_CHUNK])
-        digest.update(chunk)  # hashlib releases the GIL for buffers over 2 KiB
-        chunks.append(chunk)
-    return b"".join(chunks), digest.hexdigest()
-
-
 def _describe(error: OSError) -> str:
     return error.strerror or str(error)
-
-
-def _escape(relative: str) -> str:
-    """A relative path as one file name: reversible, no slashes."""
-    return relative.replace("%", "%25").replace("/", "%2F")
 
 
 # --- results ------------------------------------------------------------------------
@@ -160,98 +113,150 @@ class Unsaved:
 SaveResult = Saved | Conflict | Journaled | Unsaved
 
 
-@dataclass(frozen=True)
-class Journal:
-    """A recovery journal on disk, for the recovery dialog."""
-
-    original: Path
-    text_path: Path
-    meta_path: Path
-    based_on_sha256: str | None
-    saved_at: str
-    error: str
-    in_user_dir: bool
-
-    def read_text(self) -> str:
-        return decode(self.text_path.read_bytes())
-
-
-class SaveFailed(Exception):
-    """Raised by :class:`BufferSaver` so its :class:`AutoSaver` shows FAILED and retries."""
-
-    def __init__(self, results: Sequence[Journaled | Unsaved]) -> None:
-        self.results = tuple(results)
-        parts = []
-        for result in results:
-            if isinstance(result, Journaled):
-                parts.append(
-                    f"{result.path.name} could not be saved ({result.error}); "
-                    f"its text is safe in {result.journal}"
-                )
-            else:
-                parts.append(
-                    f"{result.path.name} could not be saved ({result.error}) "
-                    "and no recovery copy could be written; keep the app open"
-                )
-        super().__init__("; ".join(parts))
-
-
 # --- buffers ------------------------------------------------------------------------
 
 
-@dataclass(eq=False)
 class Buffer:
-    """One file's text. Mutate it on one thread (the UI loop) through :meth:`set_text`.
-
-    ``_io_lock`` guards what the saving thread reads and writes (``known_sha256``,
-    ``conflict``, journals), so two saves of one buffer can never interleave.
+    """One file's text and what is known about its file. The buffer owns this state:
+    the loop changes the text (:meth:`set_text`, :meth:`mark_edited`); the saving thread
+    reports through :meth:`written`, :meth:`enter_conflict` and friends while holding
+    :attr:`io_lock`, so two saves of one buffer never interleave.
     """
 
-    path: Path
-    _text: str = field(repr=False)
-    known_sha256: str | None  # of what we last read or wrote; None: the file did not exist
-    generation: int = 0
-    saved_generation: int = 0
-    conflict: Conflict | None = field(default=None, repr=False)
-    journal: Path | None = None  # the current failure episode's journal, rewritten in place
-    _listener: Callable[[Buffer], None] | None = field(default=None, repr=False)
-    _written_generation: int = field(default=0, repr=False)
-    # Journals the next good save removes (this session's, and restored ones).
-    _superseded: list[Path] = field(default_factory=list, repr=False)
-    _io_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    def __init__(
+        self,
+        path: Path,
+        text: str,
+        known_sha256: str | None,
+        listener: Callable[[Buffer], None] | None = None,
+    ) -> None:
+        self.path = path
+        self._text = text
+        # The editor's live text, read only when a save snapshots it: an editor holding a
+        # whole novel must not join its document into one string on every key.
+        self._source: Callable[[], str] | None = None
+        self._known_sha256 = known_sha256  # of what we last read or wrote; None: no file
+        self._generation = 0
+        self._saved_generation = 0
+        # The newest generation the file holds; -1 for a new file: saving it creates it.
+        self._written_generation = 0 if known_sha256 is not None else -1
+        self._conflict: Conflict | None = None
+        self._journal: Path | None = None  # this failure episode's journal
+        self._superseded: list[Path] = []  # journals the next good save removes
+        self._listener = listener
+        self.io_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Buffer({self.path!s}, generation={self._generation})"
+
+    # -- read by anyone ---------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    @property
+    def saved_generation(self) -> int:
+        return self._saved_generation
+
+    @property
+    def written_generation(self) -> int:
+        return self._written_generation
+
+    @property
+    def known_sha256(self) -> str | None:
+        return self._known_sha256
+
+    @property
+    def conflict(self) -> Conflict | None:
+        return self._conflict
+
+    @property
+    def journal(self) -> Path | None:
+        return self._journal
 
     @property
     def text(self) -> str:
+        """The latest text (call on the loop: it may ask the editor for its document)."""
+        if self._source is not None:
+            self._text, self._source = self._source(), None
         return self._text
-
-    def set_text(self, text: str) -> None:
-        if text == self._text:
-            return
-        self._text = text
-        self.generation += 1
-        if self._listener is not None:
-            self._listener(self)
 
     @property
     def dirty(self) -> bool:
         """The file does not hold the latest generation."""
-        return self.generation != self.saved_generation
+        return self._generation != self._saved_generation
 
     @property
     def parked(self) -> bool:
         """In conflict, with the latest text already safe in the conflict copy."""
-        return self.conflict is not None and self.conflict.generation == self.generation
+        return self._conflict is not None and self._conflict.generation == self._generation
 
     @property
     def needs_save(self) -> bool:
         return self.dirty and not self.parked
+
+    # -- changed on the loop ----------------------------------------------------------
+
+    def set_text(self, text: str) -> None:
+        if self._source is None and text == self._text:
+            return
+        self._text, self._source = text, None
+        self._bump()
+
+    def mark_edited(self, read_text: Callable[[], str]) -> None:
+        """The editor changed the text; ``read_text()`` returns it when a save needs it."""
+        self._source = read_text
+        self._bump()
+
+    def _bump(self) -> None:
+        self._generation += 1
+        if self._listener is not None:
+            self._listener(self)
+
+    def adopt_disk(self, text: str, sha256: str | None) -> None:
+        """Take the file's text as the latest, clean generation (an outside edit won)."""
+        self._text, self._source = text, None
+        self._known_sha256 = sha256
+        self._generation += 1
+        self._saved_generation = self._written_generation = self._generation
+
+    def mark_saved(self, generation: int) -> None:
+        """A save of ``generation`` finished (applied on the loop, not the saving thread)."""
+        self._saved_generation = max(self._saved_generation, generation)
+
+    # -- reported by the saving thread, under io_lock ---------------------------------
+
+    def written(self, generation: int, sha256: str) -> list[Path]:
+        """The file now holds ``generation``; returns the journals this made obsolete."""
+        self._known_sha256 = sha256
+        self._written_generation = generation
+        obsolete, self._superseded, self._journal = self._superseded, [], None
+        return obsolete
+
+    def enter_conflict(self, conflict: Conflict) -> None:
+        self._conflict = conflict
+
+    def leave_conflict(self, disk_sha256: str | None) -> None:
+        self._conflict = None
+        self._known_sha256 = disk_sha256
+
+    def journaled(self, journal: Path) -> None:
+        self._journal = journal
+        self.supersede(journal)
+
+    def supersede(self, journal: Path) -> None:
+        """``journal`` holds an older copy of this text: the next good save removes it."""
+        if journal not in self._superseded:
+            self._superseded.append(journal)
 
 
 class BufferStore:
     """Every open prose buffer of one project and the only code that writes them.
 
     ``*_sync`` methods block on the disk (call them from a thread or a signal-time flush);
-    the ``async`` ones run the same work with :func:`asyncio.to_thread`.
+    the ``async`` ones share the same steps, running the disk ones in a thread and
+    applying their results on the loop.
     """
 
     def __init__(
@@ -264,8 +269,8 @@ class BufferStore:
     ) -> None:
         self.paths = ProjectPaths(root)
         self._on_written = on_written
-        self._user_recovery_dir = user_recovery_dir
         self._clock = clock
+        self.journals = JournalShelf(self.paths, user_recovery_dir, clock)
         self._buffers: dict[Path, Buffer] = {}
         self._edit_listeners: list[Callable[[Buffer], None]] = []
         self._own: dict[Path, deque[str]] = {}
@@ -292,7 +297,7 @@ class BufferStore:
         return self._buffers.get(self._absolute(path))
 
     def add_edit_listener(self, listener: Callable[[Buffer], None]) -> None:
-        """Called on every :meth:`Buffer.set_text` that changes the text (on that thread)."""
+        """Called on every change of a buffer's text (on the thread that made it)."""
         self._edit_listeners.append(listener)
 
     def _edited(self, buffer: Buffer) -> None:
@@ -311,9 +316,7 @@ class BufferStore:
         existing = self._buffers.get(path)
         if existing is not None:
             return existing
-        buffer = Buffer(path, text, digest, _listener=self._edited)
-        if digest is None:
-            buffer._written_generation = -1  # saving the empty new buffer creates the file
+        buffer = Buffer(path, text, digest, listener=self._edited)
         self._buffers[path] = buffer
         return buffer
 
@@ -324,18 +327,24 @@ class BufferStore:
         unchanged (never guess an encoding and write it back differently).
         """
         path = self._absolute(path)
-        existing = self._buffers.get(path)
-        if existing is not None:
-            return existing
-        return self._register(path, *self._read(path))
+        return self._buffers.get(path) or self._register(path, *self._read(path))
 
     async def open(self, path: Path | str) -> Buffer:
         path = self._absolute(path)
         existing = self._buffers.get(path)
         if existing is not None:
             return existing
-        text, digest = await asyncio.to_thread(self._read, path)
-        return self._register(path, text, digest)
+        return self._register(path, *await asyncio.to_thread(self._read, path))
+
+    async def reload(self, buffer: Buffer) -> bool:
+        """Take an outside edit into a clean buffer; False (untouched) if it has edits."""
+        if buffer.dirty or buffer.conflict is not None:
+            return False
+        text, digest = await asyncio.to_thread(self._read, buffer.path)
+        if buffer.dirty or buffer.conflict is not None:  # the writer typed meanwhile
+            return False
+        buffer.adopt_disk(text, digest)
+        return True
 
     def close(self, buffer: Buffer) -> None:
         """Forget a buffer; refuses while it holds unsaved text."""
@@ -400,14 +409,14 @@ class BufferStore:
     @staticmethod
     def _apply(buffer: Buffer, result: SaveResult) -> None:
         if isinstance(result, Saved):
-            buffer.saved_generation = max(buffer.saved_generation, result.generation)
+            buffer.mark_saved(result.generation)
 
     def _persist(self, buffer: Buffer, text: str, generation: int) -> SaveResult:
         """The whole save, off the loop; one at a time per buffer."""
-        with buffer._io_lock:
+        with buffer.io_lock:
             if buffer.conflict is not None:
                 return self._keep_conflict_copy(buffer, text, generation)
-            if generation <= buffer._written_generation:  # the file already holds it, or newer
+            if generation <= buffer.written_generation:  # the file holds it, or newer
                 return Saved(buffer.path, buffer.known_sha256 or "", generation)
             data, digest = encode_and_hash(text)
             try:
@@ -425,9 +434,7 @@ class BufferStore:
                     self._write_own(buffer.path, data, digest)
                 except OSError as error:
                     return self._journal(buffer, text, error)
-            buffer.known_sha256 = digest
-            buffer._written_generation = generation
-            self._drop_journals(buffer)
+            self.journals.remove(buffer.written(generation, digest))
             return Saved(buffer.path, digest, generation, recreated)
 
     # -- conflicts -------------------------------------------------------------------------
@@ -450,7 +457,7 @@ class BufferStore:
             self._write_own(copy, data, digest)
         except OSError as error:
             return self._journal(buffer, text, error)
-        buffer.conflict = Conflict(
+        conflict = Conflict(
             path=buffer.path,
             copy_path=copy,
             mine=text,
@@ -459,7 +466,8 @@ class BufferStore:
             generation=generation,
             detected_at=self._clock(),
         )
-        return buffer.conflict
+        buffer.enter_conflict(conflict)
+        return conflict
 
     def _keep_conflict_copy(self, buffer: Buffer, text: str, generation: int) -> SaveResult:
         conflict = buffer.conflict
@@ -470,12 +478,13 @@ class BufferStore:
                 self._write_own(conflict.copy_path, data, digest)
             except OSError as error:
                 return self._journal(buffer, text, error)
-            conflict = buffer.conflict = replace(conflict, mine=text, generation=generation)
+            conflict = replace(conflict, mine=text, generation=generation)
+            buffer.enter_conflict(conflict)
         return conflict
 
     def _settle_conflict(self, buffer: Buffer, keep: Literal["mine", "theirs"]) -> bytes | None:
         """Disk side of a resolution: returns the file's current bytes (theirs)."""
-        with buffer._io_lock:
+        with buffer.io_lock:
             conflict = buffer.conflict
             if conflict is None:
                 raise ValueError(f"{buffer.path.name} is not in conflict")
@@ -486,17 +495,10 @@ class BufferStore:
             theirs_digest = None if theirs is None else sha256_hex(theirs)
             if keep == "mine" and theirs is not None:
                 self._write_own(conflict.copy_path, theirs, theirs_digest or "")
-            buffer.conflict = None
-            buffer.known_sha256 = theirs_digest
+            buffer.leave_conflict(theirs_digest)
             return theirs
 
-    @staticmethod
-    def _take_theirs(buffer: Buffer, theirs: bytes | None) -> None:
-        buffer._text = "" if theirs is None else decode(theirs)
-        buffer.generation += 1
-        buffer.saved_generation = buffer._written_generation = buffer.generation
-
-    def resolve_conflict_sync(
+    async def resolve_conflict(
         self, buffer: Buffer, keep: Literal["mine", "theirs"]
     ) -> SaveResult | None:
         """The writer chose; afterwards the conflict copy holds the version that lost.
@@ -507,188 +509,44 @@ class BufferStore:
         file's text and is clean; returns None.
         """
         if keep == "theirs" and buffer.needs_save:
-            self.save_sync(buffer)  # brings the conflict copy up to our latest generation
-        theirs = self._settle_conflict(buffer, keep)
-        if keep == "mine":
-            return self.save_sync(buffer)
-        self._take_theirs(buffer, theirs)
-        return None
-
-    async def resolve_conflict(
-        self, buffer: Buffer, keep: Literal["mine", "theirs"]
-    ) -> SaveResult | None:
-        if keep == "theirs" and buffer.needs_save:
-            await self.save(buffer)
+            await self.save(buffer)  # brings the conflict copy up to our latest generation
         theirs = await asyncio.to_thread(self._settle_conflict, buffer, keep)
         if keep == "mine":
             return await self.save(buffer)
-        self._take_theirs(buffer, theirs)
+        buffer.adopt_disk("" if theirs is None else decode(theirs), buffer.known_sha256)
         return None
 
     # -- recovery journals -------------------------------------------------------------------
 
-    def _journal_dirs(self) -> list[tuple[Path, bool]]:
-        return [
-            (self.paths.recovery, False),
-            (self._user_recovery_dir() / self.paths.root.name, True),
-        ]
-
     def _journal(self, buffer: Buffer, text: str, error: OSError) -> Journaled | Unsaved:
         """Keep ``text`` somewhere durable after the file could not be written."""
-        now = self._clock()
-        relative = self.relative(buffer.path)
-        meta = {
-            "schema_version": JOURNAL_SCHEMA_VERSION,
-            "path": relative,
-            "project_root": str(self.paths.root),
-            "based_on_sha256": buffer.known_sha256,
-            "saved_at": utc_iso(now),
-            "error": _describe(error),
-        }
-        failures = [f"{buffer.path.name}: {_describe(error)}"]
-        for folder, in_user_dir in self._journal_dirs():
-            target = buffer.journal
-            if target is None or target.parent != folder:
-                stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-                target = folder / f"{_escape(relative)}.{stamp}.md"
-            try:
-                ensure_dir(folder)
-                atomic_write_bytes(target, encode_and_hash(text)[0])
-                meta_bytes = (json.dumps(meta, indent=2) + "\n").encode("utf-8")
-                atomic_write_bytes(target.with_suffix(".json"), meta_bytes)
-            except OSError as journal_error:
-                failures.append(f"{folder}: {_describe(journal_error)}")
-                continue
-            buffer.journal = target
-            if target not in buffer._superseded:
-                buffer._superseded.append(target)
-            return Journaled(buffer.path, target, _describe(error), in_user_dir)
-        return Unsaved(buffer.path, "; ".join(failures))
-
-    def _drop_journals(self, buffer: Buffer) -> None:
-        for text_path in buffer._superseded:
-            for stale in (text_path, text_path.with_suffix(".json")):
-                with contextlib.suppress(OSError):
-                    stale.unlink()
-        buffer._superseded.clear()
-        buffer.journal = None
+        written = self.journals.write(
+            self.relative(buffer.path),
+            text,
+            based_on_sha256=buffer.known_sha256,
+            error=_describe(error),
+            reuse=buffer.journal,
+        )
+        if isinstance(written, list):
+            failures = [f"{buffer.path.name}: {_describe(error)}", *written]
+            return Unsaved(buffer.path, "; ".join(failures))
+        buffer.journaled(written.path)
+        return Journaled(buffer.path, written.path, _describe(error), written.in_user_dir)
 
     def list_journals(self) -> list[Journal]:
-        """Every journal of this project, oldest first (unreadable sidecars are skipped)."""
-        found: list[Journal] = []
-        for folder, in_user_dir in self._journal_dirs():
-            try:
-                sidecars = sorted(folder.glob("*.json"))
-            except OSError:
-                continue
-            for meta_path in sidecars:
-                journal = self._read_journal(meta_path, in_user_dir)
-                if journal is not None:
-                    found.append(journal)
-        return sorted(found, key=lambda journal: journal.saved_at)
+        """Every journal of this project, oldest first."""
+        return self.journals.list()
 
-    def _read_journal(self, meta_path: Path, in_user_dir: bool) -> Journal | None:
-        text_path = meta_path.with_suffix(".md")
-        try:
-            meta = json.loads(meta_path.read_bytes())
-        except (OSError, ValueError):
-            return None
-        if not isinstance(meta, dict) or not text_path.exists():
-            return None
-        if in_user_dir and meta.get("project_root", str(self.paths.root)) != str(self.paths.root):
-            return None  # the user dir is keyed by folder name; another project of that name
-        return Journal(
-            original=self._absolute(str(meta.get("path", ""))),
-            text_path=text_path,
-            meta_path=meta_path,
-            based_on_sha256=meta.get("based_on_sha256"),
-            saved_at=str(meta.get("saved_at", "")),
-            error=str(meta.get("error", "")),
-            in_user_dir=in_user_dir,
-        )
-
-    def restore_journal_sync(self, journal: Journal) -> Buffer:
+    async def restore_journal(self, journal: Journal) -> Buffer:
         """Put a journal's text into its file's buffer (dirty); the next good save of that
         file removes the journal. Conflict detection still applies to that save.
         """
-        buffer = self.open_sync(journal.original)
-        buffer.set_text(journal.read_text())
-        with buffer._io_lock:
-            if journal.text_path not in buffer._superseded:
-                buffer._superseded.append(journal.text_path)
-        return buffer
-
-    async def restore_journal(self, journal: Journal) -> Buffer:
-        text = await asyncio.to_thread(journal.read_text)
         buffer = await self.open(journal.original)
-        buffer.set_text(text)
-        with buffer._io_lock:
-            if journal.text_path not in buffer._superseded:
-                buffer._superseded.append(journal.text_path)
+        buffer.set_text(await asyncio.to_thread(journal.read_text))
+        with buffer.io_lock:
+            buffer.supersede(journal.text_path)
         return buffer
 
-    @staticmethod
-    def discard_journal(journal: Journal) -> None:
+    def discard_journal(self, journal: Journal) -> None:
         """The writer does not want this text back."""
-        for path in (journal.text_path, journal.meta_path):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-
-
-class BufferSaver:
-    """Saves every buffer that needs it ~``idle`` s after the last edit, and at most every
-    ``max_delay`` s while the writer keeps typing (rule 6).
-
-    One :class:`AutoSaver` for all buffers: it brings the retry/backoff and the status-bar
-    state. A journaled or unsaved buffer raises :class:`SaveFailed` inside it, so the state
-    goes FAILED with the journal's location as ``error`` and the save is retried.
-    ``on_result`` sees every per-file result (conflicts go to the UI's dialog from there).
-    """
-
-    def __init__(
-        self,
-        store: BufferStore,
-        *,
-        idle: float = 1.0,
-        max_delay: float = 2.0,
-        backoff: Sequence[float] = DEFAULT_BACKOFF,
-        on_state: Callable[[SaveState], None] | None = None,
-        on_result: Callable[[SaveResult], None] | None = None,
-    ) -> None:
-        self.store = store
-        self._on_result = on_result
-        self._conflicts: list[Conflict] = []
-        self.autosaver = AutoSaver(
-            self._save_dirty,
-            store.needs_save,
-            interval=max_delay,
-            on_state=on_state,
-            backoff=backoff,
-            debounce=idle,
-            max_delay=max_delay,
-        )
-        store.add_edit_listener(lambda _buffer: self.autosaver.request_save())
-
-    async def _save_dirty(self) -> None:
-        results = await self.store.flush_all()
-        self._conflicts = [result for result in results if isinstance(result, Conflict)]
-        if self._on_result is not None:
-            for result in results:
-                self._on_result(result)
-        failed = [result for result in results if isinstance(result, Journaled | Unsaved)]
-        if failed:
-            raise SaveFailed(failed)
-
-    def start(self) -> None:
-        self.autosaver.start()
-
-    async def flush(self) -> bool:
-        """Save everything now (file switch, stage switch); True if every file was written.
-
-        A file that went to a conflict copy instead of its own file counts as not written.
-        """
-        return await self.autosaver.save_now() and not self._conflicts
-
-    async def stop(self, final_save: bool = True) -> bool:
-        """Stop saving; False when the final save left text unwritten or in conflict."""
-        return await self.autosaver.stop(final_save=final_save) and not self._conflicts
+        self.journals.discard(journal)

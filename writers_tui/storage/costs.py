@@ -30,8 +30,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal, get_args
 
-from writers_tui.ai import pricing
 from writers_tui.atomic import ensure_dir
+from writers_tui.model_names import Price, PriceFunction, split_model_name
 from writers_tui.paths import ProjectPaths
 from writers_tui.storage.ledger import Ledger
 from writers_tui.storage.models import (
@@ -132,8 +132,10 @@ class CostTracker:
     totals are empty and records belong to no session). ``clock`` returns an aware
     datetime (now); ``tz`` is the writer's local time zone for day/week/month (None: the
     system's). ``budget`` overrides the limits kept in ``costs.json`` (callers pass the one
-    from preferences). A ``readonly`` tracker never writes or moves files: it catches up
-    with the ledger in memory only.
+    from settings). ``price`` prices a call (``ai.pricing.pricer(settings.providers)``);
+    it is passed in because storage never imports ``ai/``, and only recording needs it.
+    A ``readonly`` tracker never writes or moves files: it catches up with the ledger in
+    memory only.
 
     Every method may block: recording and refreshing touch the disk, and the read methods
     wait for a record being written by another thread. From an event loop use the ``a*``
@@ -148,6 +150,7 @@ class CostTracker:
         clock: Clock = utc_now,
         tz: tzinfo | None = None,
         budget: Budget | None = None,
+        price: PriceFunction | None = None,
         readonly: bool = False,
     ) -> None:
         self.paths = ProjectPaths(root)
@@ -158,6 +161,7 @@ class CostTracker:
         self.ledger = Ledger(self.paths.ledger)
         self.warnings: list[str] = []
         self._budget = budget
+        self._price = price
         self._store = costs_store(self.paths.root)
         self._lock_path = self.paths.session_dir / "costs.json.lock"
         self._mutex = threading.RLock()
@@ -368,10 +372,12 @@ class CostTracker:
         estimated_cost: Decimal | None = None,
         status: OperationStatus = "ok",
         duration_ms: int | None = None,
-    ) -> tuple[LedgerRecord, pricing.Price]:
+    ) -> tuple[LedgerRecord, Price]:
         """Build the ledger record for one call (no I/O). ValueError on bad input."""
-        price = pricing.price(model, input_tokens, output_tokens, cached_tokens)
-        provider, name = pricing.split_model_name(model)
+        if self._price is None:
+            raise TypeError("this CostTracker was made without a price function (price=)")
+        price = self._price(model, input_tokens, output_tokens, cached_tokens)
+        provider, name = split_model_name(model)
         record = LedgerRecord(
             timestamp=self.clock(),
             project=self.paths.root.name,
@@ -579,12 +585,6 @@ class CostTracker:
         return parts
 
     # -- public API: estimates and budgets -----------------------------------------
-
-    def get_estimated_cost(
-        self, model: str, input_tokens: int, output_tokens: int, cached_tokens: int = 0
-    ) -> pricing.Price:
-        """What a call would cost, before making it (``warning`` set when unpriced)."""
-        return pricing.price(model, input_tokens, output_tokens, cached_tokens)
 
     @property
     def budget(self) -> Budget:

@@ -15,7 +15,7 @@ from writers_tui.paths import ProjectPaths
 from writers_tui.storage.history import SessionHistory
 from writers_tui.storage.json_store import JsonStore
 from writers_tui.storage.ledger import Ledger
-from writers_tui.storage.lock import ProjectLock
+from writers_tui.storage.session import SessionState, session_state
 from writers_tui.storage.stores import costs_store, preferences_store, session_store
 
 Severity = Literal["ok", "info", "problem"]
@@ -60,11 +60,11 @@ def _ledger(paths: ProjectPaths) -> Finding:
 
 
 def _lock(root: Path) -> Finding:
-    held, holder = ProjectLock.inspect(root)
-    if held:
-        who = holder.describe() if holder else "another process"
+    status = session_state(root)
+    if status.state is SessionState.OPEN_ELSEWHERE:
+        who = status.holder.describe() if status.holder else "another process"
         return Finding("lock", "info", f"open in writers-tui ({who})")
-    if holder is not None:
+    if status.state is SessionState.INTERRUPTED:
         return Finding(
             "lock", "info", "the last session was interrupted; the app will offer recovery"
         )

@@ -12,38 +12,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from writers_tui.config import preferences_v0_to_v1
+from writers_tui.model_names import qualify_model
 from writers_tui.storage.json_store import Migration
-from writers_tui.storage.models import KNOWN_PROVIDERS, Stage
 from writers_tui.values import minutes_between
-
-#: How the seed's bare model names ("claude", "gemini-flash", "gpt-4") map to a provider.
-_PROVIDER_BY_PREFIX: tuple[tuple[str, str], ...] = (
-    ("claude", "anthropic"),
-    ("gemini", "google"),
-    ("gpt", "openai"),
-    ("chatgpt", "openai"),
-    ("o1", "openai"),
-    ("o3", "openai"),
-    ("o4", "openai"),
-    ("llama", "ollama"),
-    ("mistral", "ollama"),
-    ("qwen", "ollama"),
-    ("gemma", "ollama"),
-    ("phi", "ollama"),
-)
 
 #: What the seed's pre-ledger cost table priced an operation with.
 LEGACY_COST_SOURCE = "legacy price table"
-
-#: Preference keys a seed-era file may use, and the name the model gives them.
-_PREFERENCE_SYNONYMS = {
-    "auto_save_interval": "autosave_interval",
-    "keyboard_shortcuts": "keymap",
-    "shortcuts": "keymap",
-    "ui_theme": "theme",
-    "color_theme": "theme",
-    "notebook_lm": "notebooklm",
-}
 
 
 def history_preprocess(raw: Any) -> Any:
@@ -51,18 +26,6 @@ def history_preprocess(raw: Any) -> Any:
     if isinstance(raw, list):
         return {"schema_version": 0, "sessions": raw}
     return raw
-
-
-def qualify_model(name: str) -> str | None:
-    """``provider/model`` for a seed-era model name, or None when the provider is unknown."""
-    provider, sep, _ = name.partition("/")
-    if sep:
-        return name if provider in KNOWN_PROVIDERS else None
-    lowered = name.lower()
-    for prefix, provider in _PROVIDER_BY_PREFIX:
-        if lowered.startswith(prefix):
-            return f"{provider}/{name}"
-    return None
 
 
 def _qualified_or_same(name: Any) -> Any:
@@ -132,12 +95,13 @@ def costs_v0_to_v1(raw: dict[str, Any]) -> dict[str, Any]:
                 operation["model"] = _qualified_or_same(operation.get("model"))
                 operation.setdefault("cost_source", LEGACY_COST_SOURCE)
         times = [
-            operation["timestamp"]
+            (parsed, operation["timestamp"])
             for operation in operations
-            if isinstance(operation, dict) and _parse_time(operation.get("timestamp"))
+            if isinstance(operation, dict)
+            and (parsed := _parse_time(operation.get("timestamp"))) is not None
         ]
         if times and "updated_at" not in raw:
-            raw["updated_at"] = max(times, key=lambda text: _parse_time(text))
+            raw["updated_at"] = max(times, key=lambda pair: pair[0])[1]
     by_model = raw.get("by_model")
     if isinstance(by_model, dict):
         merged: dict[str, Any] = {}
@@ -148,32 +112,6 @@ def costs_v0_to_v1(raw: dict[str, Any]) -> dict[str, Any]:
             else:
                 merged[key] = cost
         raw["by_model"] = merged
-    return raw
-
-
-def preferences_v0_to_v1(raw: dict[str, Any]) -> dict[str, Any]:
-    """The seed's ``preferences.json``: other key names, bare model names per stage.
-
-    A model or stage that cannot be understood moves to ``unrecognised_model_preferences``
-    (kept in the file, visible to the writer) instead of making the whole file invalid.
-    """
-    for old, new in _PREFERENCE_SYNONYMS.items():
-        if old in raw and new not in raw:
-            raw[new] = raw.pop(old)
-    preferences = raw.get("model_preferences")
-    if isinstance(preferences, dict):
-        stages = {stage.value for stage in Stage}
-        kept: dict[str, str] = {}
-        unrecognised: dict[str, Any] = {}
-        for stage, model in preferences.items():
-            qualified = qualify_model(model) if isinstance(model, str) else None
-            if isinstance(stage, str) and stage.lower() in stages and qualified:
-                kept[stage.lower()] = qualified
-            else:
-                unrecognised[stage] = model
-        raw["model_preferences"] = kept
-        if unrecognised:
-            raw["unrecognised_model_preferences"] = unrecognised
     return raw
 
 

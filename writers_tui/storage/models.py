@@ -11,20 +11,17 @@ Times are timezone-aware UTC and written as ISO-8601 with ``Z``.
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+# Settings live in writers_tui.config: the documents here embed Budget and Stage, and
+# preferences.json's document model (PreferencesData) is defined there beside Settings.
+from writers_tui.config import Budget as Budget
+from writers_tui.config import PreferencesData as PreferencesData
+from writers_tui.config import Stage as Stage
+from writers_tui.model_names import check_model_name as check_model_name
 from writers_tui.values import Money, UtcTime, new_id, utc_now
-
-
-class Stage(StrEnum):
-    CREATION = "creation"
-    WRITING = "writing"
-    ENHANCING = "enhancing"
-    ANALYZING = "analyzing"
-    SCORING = "scoring"
 
 
 class Document(BaseModel):
@@ -74,6 +71,8 @@ class SessionData(Document):
     current_state: CurrentState = Field(default_factory=CurrentState)
     open_files: list[OpenFile] = Field(default_factory=list)
     active_file: str | None = None
+    #: The seed's per-stage models. They live in settings (preferences.json) now; kept so
+    #: an old file still loads and round-trips, never read to choose a model.
     model_preferences: dict[str, str] = Field(default_factory=dict)
     recent_queries: list[RecentQuery] = Field(default_factory=list)
     files_created: list[str] = Field(default_factory=list)
@@ -176,16 +175,6 @@ class DayAggregate(BaseModel):
     by_session: dict[str, Money] = Field(default_factory=dict)
 
 
-class Budget(BaseModel):
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
-
-    daily_limit: Money | None = None
-    weekly_limit: Money | None = None
-    monthly_limit: Money | None = None
-    warnings_enabled: bool = True
-    warn_ratio: float = Field(default=0.8, gt=0, le=1)
-
-
 class CostSummary(Document):
     """``costs.json``: a bounded summary rebuilt from the ledger at any time."""
 
@@ -275,47 +264,3 @@ class CostsDocument(CostSummary):
     ledger_skipped: int = 0
     #: The time zone whose calendar keyed ``by_day``; another zone rebuilds the days.
     timezone: str = ""
-
-
-# --- preferences.json ---------------------------------------------------------------
-
-KNOWN_PROVIDERS = ("openai", "anthropic", "google", "gemini", "ollama", "llamacpp")
-LOCAL_PROVIDERS = ("ollama", "llamacpp")
-
-
-def check_model_name(value: str) -> str:
-    provider, sep, model = value.partition("/")
-    if not sep or not model:
-        raise ValueError(f"model {value!r} must be named provider/model, e.g. openai/gpt-4o")
-    if provider not in KNOWN_PROVIDERS:
-        raise ValueError(f"unknown provider {provider!r}; use one of {', '.join(KNOWN_PROVIDERS)}")
-    return value
-
-
-ModelName = Annotated[str, AfterValidator(check_model_name)]
-
-
-class NotebookLMSettings(BaseModel):
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
-
-    enabled: bool = False
-    notebook_url: str | None = None
-
-
-class AnalysisSettings(BaseModel):
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
-
-    #: Flesch reading ease the writer aims for (60-70 is plain adult fiction).
-    target_reading_ease: float = Field(default=65.0, ge=0, le=120)
-
-
-class PreferencesData(Document):
-    """``preferences.json``: the writer's choices for this project."""
-
-    model_preferences: dict[Stage, ModelName] = Field(default_factory=dict)
-    autosave_interval: float = Field(default=30.0, ge=1, le=3600)
-    theme: str = Field(default="textual-dark", min_length=1)
-    keymap: dict[str, str] = Field(default_factory=dict)
-    budget: Budget = Field(default_factory=Budget)
-    notebooklm: NotebookLMSettings = Field(default_factory=NotebookLMSettings)
-    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 
 from writers_tui.atomic import remove_stale_temps
@@ -36,7 +37,6 @@ from writers_tui.storage.models import (
     RecentQuery,
     SessionData,
     Stage,
-    check_model_name,
 )
 from writers_tui.storage.stores import session_store
 from writers_tui.values import minutes_between, utc_now
@@ -84,10 +84,6 @@ class Session:
         return self.data.current_state.stage
 
     @property
-    def model_preferences(self) -> dict[str, str]:
-        return self.data.model_preferences
-
-    @property
     def last_save_time(self) -> datetime | None:
         return self.data.last_saved_at
 
@@ -117,14 +113,6 @@ class Session:
             state.screen = screen
             if breadcrumb is not None:
                 state.breadcrumb = list(breadcrumb)
-            self.mark_changed()
-
-    def set_model_preference(self, stage: Stage | str, model: str) -> None:
-        """Remember the ``provider/model`` chosen for a stage (validated)."""
-        key = Stage(stage).value
-        model = check_model_name(model)
-        if self.data.model_preferences.get(key) != model:
-            self.data.model_preferences[key] = model
             self.mark_changed()
 
     def add_recent_query(self, query: str, source: str = "user") -> None:
@@ -188,26 +176,33 @@ class Session:
         snapshot.last_saved_at = self._clock()
         return snapshot
 
-    def _write(self, generation: int, snapshot: SessionData) -> None:
+    def _write(self, generation: int, snapshot: SessionData) -> bool:
         """Write a snapshot unless a newer generation is already on disk (any thread).
 
         The async saver and a blocking save (quit, signal) can overlap; whichever finishes
-        last must not put an older snapshot back over a newer one.
+        last must not put an older snapshot back over a newer one. Only the write's own
+        bookkeeping is touched here: what the loop reads is applied by :meth:`_saved`.
         """
         with self._write_lock:
             if generation <= self._written_generation:
-                return
+                return False
             self._store.save_sync(snapshot)
             self._written_generation = generation
+            return True
+
+    def _saved(self, generation: int, snapshot: SessionData) -> None:
+        """On the caller's thread (the loop): the snapshot of ``generation`` is on disk."""
         self._saved_generation = max(self._saved_generation, generation)
-        # Not an edit: the saved time is known only after the save.
-        self.data.__dict__["last_saved_at"] = snapshot.last_saved_at
+        # Not an edit (no generation bump): the saved time is known only after the save.
+        last = self.data.last_saved_at
+        if last is None or snapshot.last_saved_at is None or snapshot.last_saved_at > last:
+            self.data.last_saved_at = snapshot.last_saved_at
 
     async def save(self, *, force: bool = False) -> bool:
         """Save if dirty (or ``force``); True when something was written.
 
         The snapshot is taken on the loop (a cheap copy of a small document); JSON and
-        fsync run in a thread.
+        fsync run in a thread; the result is applied back on the loop.
         """
         async with self._save_lock:
             if not (force or self.has_changes()):
@@ -215,8 +210,9 @@ class Session:
             if force:
                 self.mark_changed()
             generation, snapshot = self._generation, self._snapshot()
-            await asyncio.to_thread(self._write, generation, snapshot)
-            return True
+            written = await asyncio.to_thread(self._write, generation, snapshot)
+            self._saved(generation, snapshot)
+            return written
 
     def save_sync(self, *, force: bool = False) -> bool:
         """Blocking save, for the CLI and for quitting or signal handlers."""
@@ -225,16 +221,9 @@ class Session:
         if force:
             self.mark_changed()
         generation, snapshot = self._generation, self._snapshot()
-        self._write(generation, snapshot)
-        return True
-
-    async def load(self, session_id: str = "current") -> None:
-        """Reload ``current.json`` from disk (only the current session is kept there)."""
-        if session_id not in ("current", self.data.session_id):
-            raise ValueError(f"session {session_id} is not the current session")
-        loaded = await asyncio.to_thread(self._store.load)
-        self.data, self.load_warnings = loaded.value, loaded.warnings
-        self._saved_generation = self._generation
+        written = self._write(generation, snapshot)
+        self._saved(generation, snapshot)
+        return written
 
     def history_entry(self, *, total_cost: Decimal, interrupted: bool) -> HistoryEntry:
         data = self.data
@@ -301,14 +290,15 @@ class SessionManager:
 
         Returns the interruption to resolve with :meth:`continue_session` or
         :meth:`start_fresh`; otherwise a new session is ready in :attr:`session`, carrying
-        over the stage, open files and model choices of the last one.
+        over the stage and open files of the last one (models per stage live in settings).
         """
         self.lock.acquire()
         self.removed_temps = remove_stale_temps_in_project(self.root)
         loaded = self._store.load()
         self.warnings = loaded.warnings
         previous = loaded.value if loaded.source != "default" else None
-        if previous is not None and previous.ended_at is None:
+        if is_interrupted(previous):
+            assert previous is not None
             self.interruption = Interruption(previous, self.lock.previous_holder)
             return self.interruption
         self.session = self._new_session(carry_over=previous)
@@ -362,8 +352,57 @@ class SessionManager:
             data.current_state = carry_over.current_state.model_copy(deep=True)
             data.open_files = [f.model_copy() for f in carry_over.open_files]
             data.active_file = carry_over.active_file
-            data.model_preferences = dict(carry_over.model_preferences)
         session = Session(self.root, data, store=self._store, clock=self._clock)
         session.mark_changed()
         session.save_sync()
         return session
+
+
+class SessionState(StrEnum):
+    """Where a project's session stands, as every front door reports it."""
+
+    NONE = "none"  # never opened: no current.json
+    OPEN_ELSEWHERE = "open"  # a live process holds the lock
+    INTERRUPTED = "interrupted"  # not held, and the last session never closed cleanly
+    CLOSED = "closed"  # not held, closed cleanly
+
+
+@dataclass(frozen=True)
+class SessionStatus:
+    """:func:`session_state`'s answer: the state and what it was read from."""
+
+    state: SessionState
+    holder: LockHolder | None  # who holds (or last held) the lock, if it says
+    session: SessionData | None  # current.json, when there is one
+    source: str  # where current.json came from: "file", "backup" or "default"
+    warnings: list[str]
+
+
+def is_interrupted(previous: SessionData | None) -> bool:
+    """The one definition of "interrupted" (ARCHITECTURE.md, Session lifecycle).
+
+    A saved session without ``ended_at`` never closed cleanly. (A leftover lock holder
+    beside an ``ended_at`` means the close finished its writes and died emptying the lock:
+    nothing to recover.) Callers first make sure nobody holds the lock.
+    """
+    return previous is not None and previous.ended_at is None
+
+
+def session_state(root: Path) -> SessionStatus:
+    """Where ``root``'s session stands, for ``session show``, ``doctor`` and the app.
+
+    Reads only; never quarantines or writes anything.
+    """
+    loaded = session_store(root).load(quarantine_bad=False)
+    held, holder = ProjectLock.inspect(root)
+    exists = loaded.source != "default"
+    data = loaded.value if exists else None
+    if held:
+        state = SessionState.OPEN_ELSEWHERE
+    elif is_interrupted(data):
+        state = SessionState.INTERRUPTED
+    elif data is None:
+        state = SessionState.NONE
+    else:
+        state = SessionState.CLOSED
+    return SessionStatus(state, holder, data, loaded.source, loaded.warnings)
