@@ -17,7 +17,6 @@ Every method that touches the disk blocks; the ``a*`` wrappers run them in a thr
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import fcntl
 import os
@@ -138,8 +137,9 @@ class CostTracker:
     memory only.
 
     Every method may block: recording and refreshing touch the disk, and the read methods
-    wait for a record being written by another thread. From an event loop use the ``a*``
-    methods, which run in a thread.
+    wait for a record being written by another thread. From an event loop go through the
+    :class:`~writers_tui.workspace.Workspace`, which runs them in a thread (one blocking
+    API here, one async API there: no twins to drift apart).
     """
 
     def __init__(
@@ -431,19 +431,6 @@ class CostTracker:
         self.record(record)
         return record
 
-    async def alog_operation(
-        self,
-        operation: str,
-        model: str,
-        input_tokens: int,
-        output_tokens: int,
-        **details: object,
-    ) -> LedgerRecord:
-        """:meth:`log_operation` off the event loop."""
-        return await asyncio.to_thread(
-            self.log_operation, operation, model, input_tokens, output_tokens, **details
-        )
-
     def refresh(self) -> int:
         """Catch up with records appended since (by any process); returns how many."""
         with self._mutex:
@@ -454,27 +441,6 @@ class CostTracker:
                 and (self.readonly or _stat(self._store.path) == self._seen)
             )
             return 0 if idle else self._update()
-
-    async def arefresh(self) -> int:
-        return await asyncio.to_thread(self.refresh)
-
-    async def atotals(self, period: str = "all") -> CostTotals:
-        return await asyncio.to_thread(self.totals, period)
-
-    async def abudget_usage(self) -> list[BudgetUsage]:
-        return await asyncio.to_thread(self.budget_usage)
-
-    async def awould_exceed(self, estimated_cost: Decimal) -> str | None:
-        return await asyncio.to_thread(self.would_exceed, estimated_cost)
-
-    async def ashould_warn_budget(self) -> str | None:
-        return await asyncio.to_thread(self.should_warn_budget)
-
-    async def areset_session(self, session_id: str | None = None) -> str:
-        return await asyncio.to_thread(self.reset_session, session_id)
-
-    async def arebuild(self) -> int:
-        return await asyncio.to_thread(self.rebuild)
 
     def rebuild(self) -> int:
         """Recompute the summary from the whole ledger; returns the records folded in."""
