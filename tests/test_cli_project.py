@@ -21,7 +21,7 @@ def test_new_makes_a_project(tmp_path: Path) -> None:
     code, out, err = run("new", str(target), "--template", "short-story", "--title", "Rain")
     assert code == 0, err
     assert f"Created short-story project at {target}" in out
-    assert "writers-tui session show" in out and "next issue" in out
+    assert "writers-tui session show" in out and f"writers-tui {target}" in out
     assert ProjectPaths(target).is_project()
     assert "Rain" in (target / "planning/outline.md").read_text()
 
@@ -120,7 +120,7 @@ def test_existing_folder_named_like_a_typo_is_a_project(
     monkeypatch.chdir(tmp_path)
     code, out, err = run("analyse")
     assert code == 0, err
-    assert out.startswith("analyse: the writing studio")
+    assert out.startswith("analyse: the studio needs a terminal")
 
 
 def test_unknown_word_that_is_no_command_is_a_missing_folder(

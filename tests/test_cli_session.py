@@ -106,10 +106,13 @@ def test_doctor_healthy_then_problems(project: Path) -> None:
     assert (project / ".session" / "preferences.json").exists(), "doctor never moves files"
 
 
-def test_bare_command_says_the_tui_is_not_built_yet(project: Path) -> None:
-    code, out, _ = _run(str(project))
+def test_bare_command_without_a_terminal_points_to_the_headless_commands(
+    project: Path,
+) -> None:
+    code, out, _ = _run(str(project))  # CliRunner's stdin/stdout are not a terminal
     assert code == 0
-    assert "not built yet" in out and "session show" in out
+    assert "needs a terminal" in out and "session show" in out
+    assert not (project / ".session" / "lock").exists(), "nothing was opened"
 
 
 def test_python_dash_m_works(project: Path) -> None:

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from writers_tui import __version__
 from writers_tui.cli_analyze import analyze
+from writers_tui.cli_app import can_open_studio, open_studio
 from writers_tui.cli_common import BAD_INPUT, echo_json, fail, resolve_project
 from writers_tui.cli_costs import costs
 from writers_tui.cli_project import demo, new
@@ -83,11 +84,12 @@ class ProjectGroup(click.Group):
 
 @click.group(cls=ProjectGroup, invoke_without_command=True)
 @click.version_option(__version__, prog_name="writers-tui")
+@click.option("--debug", is_flag=True, help="Verbose logging into .session/logs/.")
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, debug: bool) -> None:
     """writers-tui: a keyboard-first terminal writing studio for novelists.
 
-    Run with a PROJECT folder (or inside one) to open it.
+    Run with a PROJECT folder (or inside one) to open it in the studio.
     """
     if ctx.invoked_subcommand is not None:
         if "project" in ctx.meta:
@@ -96,10 +98,12 @@ def main(ctx: click.Context) -> None:
                 f"writers-tui {ctx.invoked_subcommand} {ctx.meta['project']}"
             )
         return
+    if can_open_studio():
+        sys.exit(open_studio(Path(ctx.meta.get("project") or "."), debug=debug))
     root = resolve_project(ctx.meta.get("project"))
     click.echo(
-        f"{root.name}: the writing studio (the terminal UI) is not built yet.\n"
-        "What works today, headless:\n"
+        f"{root.name}: the studio needs a terminal (this output is not one).\n"
+        "Headless, the same project:\n"
         f"  writers-tui session show {root}\n"
         f"  writers-tui analyze {root}\n"
         f"  writers-tui costs {root}\n"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from writers_tui.cli_app import can_open_studio, open_studio
 from writers_tui.cli_common import fail
 from writers_tui.paths import ProjectPaths, user_data_dir
 from writers_tui.project import (
@@ -25,7 +26,8 @@ from writers_tui.project import (
 
 def _next_steps(root: Path) -> str:
     return (
-        "The writing studio (the terminal UI) arrives in the next issue. Until then:\n"
+        f"Open it in the studio:  writers-tui {root}\n"
+        "Headless:\n"
         f"  writers-tui session show {root}\n"
         f"  writers-tui analyze {root}\n"
         f"  writers-tui costs {root}"
@@ -57,8 +59,10 @@ def new(path: Path, template: str, title: str | None) -> None:
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-def demo(path: Path | None) -> None:
-    """Make (if needed) the sample project at PATH: eight chapters of Pride and Prejudice.
+@click.option("--no-open", is_flag=True, help="Only make the project; do not open the studio.")
+def demo(path: Path | None, no_open: bool) -> None:
+    """Make (if needed) the sample project at PATH, eight chapters of Pride and Prejudice,
+    and open it in the studio (when this is a terminal).
 
     Without PATH the demo lives in the user data folder. An existing demo is reused as it
     is, including any changes made to it.
@@ -71,4 +75,6 @@ def demo(path: Path | None) -> None:
         fail(str(error))
     verb = "Using the existing" if existed else "Created the"
     click.echo(f"{verb} demo project at {root} ({total_words(root):,} words)")
+    if not no_open and can_open_studio():
+        raise SystemExit(open_studio(root))
     click.echo(_next_steps(root))
