@@ -1,13 +1,14 @@
 """``writers-tui analyze PATH... [--json] [--report]``: offline manuscript analysis.
 
 Exit 0 when done (and anything written is durable). Bad input (a missing path, a file that
-is not Markdown, a folder that is not a project, an unreadable file) prints one line on
-stderr naming what is wrong and exits 2, having written nothing.
+is not Markdown, a folder that is not a project, an unreadable or binary file named on the
+command line) prints one line on stderr naming what is wrong and exits 2, having written
+nothing. Warnings (a file read as Windows-1252, a binary file skipped in a folder) go to
+stderr, one line each, and into the JSON.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,10 +16,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from writers_tui.analysis.export import DOCUMENT, AnalyzeDocument
 from writers_tui.analysis.manuscript import ANALYZER_VERSION
 from writers_tui.analysis.report import markdown_report
 from writers_tui.analysis.runner import (
     AnalysisInputError,
+    ProjectSettings,
     RunResult,
     analyze_targets,
     append_scores,
@@ -26,13 +29,40 @@ from writers_tui.analysis.runner import (
     resolve_targets,
     write_text,
 )
-from writers_tui.analysis.scoring import grade_for
+from writers_tui.analysis.scoring import Score
 from writers_tui.analysis.style import RULES
 from writers_tui.cli_common import fail
+from writers_tui.config import SettingsError, load_settings
 
 __all__ = ["analyze"]
 
 JSON_SCHEMA = 1
+
+
+def project_settings(root: Path | None) -> ProjectSettings:
+    """The writer's analysis settings for a project (defaults outside one).
+
+    The one place the analysis CLI reads settings. Read-only: a damaged preferences file
+    is reported by ``doctor``, not moved by an analysis run, and means the defaults.
+    """
+    if root is None:
+        return ProjectSettings()
+    try:
+        analysis = load_settings(root).settings.analysis
+    except SettingsError:
+        return ProjectSettings()
+    return ProjectSettings(
+        target_reading_ease=analysis.target_reading_ease,
+        quote_style=analysis.quote_style,
+        flag_filter_words_in_dialogue=analysis.flag_filter_words_in_dialogue,
+    )
+
+
+def _shown(score: Score) -> str:
+    """ "87.6 (A-)", or why there is no score."""
+    if score.total is None:
+        return f"not scored: {score.withheld}"
+    return f"{score.total:.1f} ({score.grade})"
 
 
 def _title(result: RunResult) -> str:
@@ -55,7 +85,7 @@ def _print_summary(console: Console, result: RunResult) -> None:
         f"sentence length {m.sentence_length.mean:.1f} ± {m.sentence_length.stdev:.1f}"
     )
     console.print(
-        f"  Craft score [bold]{m.score_total:.1f} ({grade_for(m.score_total)})[/bold]"
+        f"  Craft score [bold]{_shown(m.score)}[/bold]"
         + (f" · {m.reused} file(s) from cache" if m.reused else "")
     )
     if m.files:
@@ -78,8 +108,8 @@ def _print_summary(console: Console, result: RunResult) -> None:
                 f"{a.readability.flesch_reading_ease:.0f}",
                 f"{a.dialogue_share:.0%}",
                 str(len(a.flags)),
-                f"{f.score.total:.1f}",
-                f.score.grade,
+                "—" if f.score.total is None else f"{f.score.total:.1f}",
+                f.score.grade or "not scored",
             )
         console.print(table)
     if m.flag_counts:
@@ -92,8 +122,11 @@ def _print_summary(console: Console, result: RunResult) -> None:
         top = "; ".join(f"“{p.phrase}” ×{p.count}" for p in m.phrases[:5])
         console.print(f"  Repeated phrases: {top}")
     for c in m.characters:
-        where = f"first {c.first[0]}:{c.first[1]}" if c.first else "never mentioned"
+        where = f"first {c.first.path}:{c.first.line}" if c.first else "never mentioned"
         console.print(f"  {c.character.name}: {c.total} mention(s), {where}")
+    for u in m.unattributed[:5]:
+        could = f" (could be {', '.join(u.candidates)})" if u.candidates else ""
+        console.print(f"  Unattributed: “{u.text}” ×{u.mentions}{could}")
     for o in m.pacing.outliers:
         console.print(
             f"  Pacing: {o.path}:{o.line} scene {o.scene + 1} is {o.kind} ({o.words:,} words)"
@@ -114,9 +147,14 @@ def analyze(paths: tuple[Path, ...], as_json: bool, report: bool) -> None:
     flags, repetition, characters, pacing, and a 0–100 craft score per file."""
     try:
         targets = resolve_targets(list(paths))
-        results = analyze_targets(targets)
+        results = analyze_targets(targets, project_settings)
     except AnalysisInputError as error:
         fail(str(error))
+    for result in results:
+        for warning in result.warnings:
+            click.echo(f"writers-tui: warning: {warning}", err=True)
+        for skipped in result.skipped:
+            click.echo(f"writers-tui: warning: skipped {skipped.path}: {skipped.reason}", err=True)
     now = datetime.now(UTC)
     written: list[Path] = []
     try:
@@ -139,13 +177,13 @@ def analyze(paths: tuple[Path, ...], as_json: bool, report: bool) -> None:
         )
         raise SystemExit(1) from error
     if as_json:
-        document = {
-            "schema_version": JSON_SCHEMA,
-            "analyzer_version": ANALYZER_VERSION,
-            "generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "manuscripts": [result.to_dict() for result in results],
-        }
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        document = AnalyzeDocument(
+            schema_version=JSON_SCHEMA,
+            analyzer_version=ANALYZER_VERSION,
+            generated_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            manuscripts=[result.export() for result in results],
+        )
+        click.echo(DOCUMENT.dump_json(document, by_alias=True, indent=2).decode("utf-8"))
         return
     console = Console()
     for result in results:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -156,6 +156,14 @@ class AnalysisSettings(_Section):
         ge=0,
         le=120,
         description="Flesch reading ease the writer aims for (60-70 is plain adult fiction).",
+    )
+    quote_style: Literal["auto", "double", "single"] = Field(
+        default="auto",
+        description="How dialogue is quoted: 'auto' counts both, or only \"double\" / 'single'.",
+    )
+    flag_filter_words_in_dialogue: bool = Field(
+        default=False,
+        description="Flag filter words inside dialogue too (off: they are the character's voice).",
     )
 
 

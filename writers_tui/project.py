@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from writers_tui.atomic import USER_FILE_MODE, atomic_write_text, fsync_dir
 from writers_tui.paths import REPORTS_DIR, SESSION_DIR, ProjectPaths
-from writers_tui.wordcount import count_words
+from writers_tui.wordcount import NotTextError, count_words, decode_text
 
 MANUSCRIPT_SUFFIXES = (".md", ".markdown")
 CONFLICT_MARK = ".conflict-"
@@ -75,26 +75,64 @@ def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
     return tuple(parts)
 
 
-def markdown_files_under(folder: Path) -> list[Path]:
-    """The manuscript Markdown files under ``folder`` in binder order: hidden entries and
-    conflict copies (``NAME.conflict-<time>.md``) left out; unreadable folders are skipped."""
+def _inside(path: Path, root: Path | None) -> bool:
+    """Does ``path`` resolve to somewhere inside ``root`` (always true without a root)?"""
+    if root is None:
+        return True
     try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return []
-    entries.sort(key=lambda entry: natural_key(entry.name))
+        path.resolve().relative_to(root)
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop (3.11)
+        return False
+    return True
+
+
+def markdown_files_under(folder: Path, *, within: Path | None = None) -> list[Path]:
+    """The manuscript Markdown files under ``folder`` in binder order: hidden entries and
+    conflict copies (``NAME.conflict-<time>.md``) left out; unreadable folders are skipped.
+
+    Symbolic links are followed, but each real folder and each real file is visited once
+    (by device and inode), so a link loop ends and a file linked twice is counted once.
+    With ``within`` (the project folder), links that lead outside it are left out: a
+    project is untrusted input and must not pull in the rest of the disk.
+    """
+    root = within.resolve() if within is not None else None
+    seen: set[tuple[int, int]] = set()
     found: list[Path] = []
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            found.extend(markdown_files_under(entry))
-        elif (
-            entry.suffix.lower() in MANUSCRIPT_SUFFIXES
-            and CONFLICT_MARK not in entry.name
-            and entry.is_file()
-        ):
-            found.append(entry)
+
+    def first_visit(path: Path) -> bool:
+        try:
+            info = path.stat()
+        except OSError:
+            return False
+        identity = (info.st_dev, info.st_ino)
+        if identity in seen:
+            return False
+        seen.add(identity)
+        return True
+
+    def walk(current: Path) -> None:
+        try:
+            entries = sorted(current.iterdir(), key=lambda entry: natural_key(entry.name))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink() and not _inside(entry, root):
+                continue
+            if entry.is_dir():
+                if first_visit(entry):
+                    walk(entry)
+            elif (
+                entry.suffix.lower() in MANUSCRIPT_SUFFIXES
+                and CONFLICT_MARK not in entry.name
+                and entry.is_file()
+                and first_visit(entry)
+            ):
+                found.append(entry)
+
+    if first_visit(folder):
+        walk(folder)
     return found
 
 
@@ -103,9 +141,10 @@ def manuscript_files(root: Path) -> list[Path]:
 
     Conflict copies (``NAME.conflict-<time>.md``, written when a save found the file
     changed by someone else) are the writer's to review, not part of the manuscript, so
-    they are left out of the binder order and of word counts.
+    they are left out of the binder order and of word counts. Links inside the project
+    are followed (each real file once); links leading outside it are left out.
     """
-    return markdown_files_under(ProjectPaths(root).manuscript)
+    return markdown_files_under(ProjectPaths(root).manuscript, within=ProjectPaths(root).root)
 
 
 # -- word counts -------------------------------------------------------------------------
@@ -115,17 +154,22 @@ def word_counts(root: Path) -> list[tuple[Path, int]]:
     """Each manuscript file with its word count, in binder order.
 
     Counts use :func:`writers_tui.wordcount.count_words`, the app's one word rule (front
-    matter, comments, code, URLs and headings are not prose). Bytes that are not UTF-8
-    are replaced rather than refused, so a stray file still gets a count. A file deleted
-    between listing and reading is left out: it is no longer part of the manuscript.
+    matter, comments, code, URLs and headings are not prose), on text read by
+    :func:`writers_tui.wordcount.decode_text` (UTF-16 and legacy 8-bit files count their
+    real words; a binary file renamed ``.md`` counts 0), the reading the analysis uses.
+    A file deleted or unreadable between listing and reading is left out.
     """
     counts: list[tuple[Path, int]] = []
     for path in manuscript_files(root):
         try:
-            text = path.read_bytes().decode("utf-8", errors="replace")
-        except FileNotFoundError:
+            data = path.read_bytes()
+        except OSError:
             continue
-        counts.append((path, count_words(text)))
+        try:
+            words = count_words(decode_text(data).text)
+        except NotTextError:
+            words = 0
+        counts.append((path, words))
     return counts
 
 

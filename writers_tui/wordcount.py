@@ -27,18 +27,22 @@ This module sits at the bottom of the import graph: it imports nothing from the 
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
-from collections.abc import Iterator
+from dataclasses import dataclass
 
 __all__ = [
     "COMBINING_MARK",
     "WORD_RE",
+    "DecodedText",
+    "NotTextError",
     "count_plain_words",
     "count_words",
+    "decode_text",
     "is_word_char",
-    "iter_words",
     "mask_markdown",
+    "normalize_newlines",
     "tokenize",
 ]
 
@@ -150,7 +154,7 @@ def _opens_block(text: str, start: int) -> bool:
     return not previous.strip() or _BLOCK_LINE.match(previous) is not None
 
 
-def _blank_list_markers(text: str) -> str:
+def _blank_list_markers(text: str, item_starts: list[int] | None = None) -> str:
     """Blank list markers. A bullet always starts an item; a numbered marker only where
     CommonMark would see a list item: at the start of a block, inside a list (no blank
     line since the previous item), or ``1.`` interrupting a paragraph. So the year in a
@@ -168,6 +172,8 @@ def _blank_list_markers(text: str) -> str:
                 last_item = -1  # the list ended; this line continues a paragraph
                 continue
         last_item = start
+        if item_starts is not None:
+            item_starts.append(start)
         pieces.append(text[kept:start])
         pieces.append(" " * (match.end() - start))
         kept = match.end()
@@ -177,12 +183,16 @@ def _blank_list_markers(text: str) -> str:
     return "".join(pieces)
 
 
-def mask_markdown(text: str, *, keep_headings: bool = False) -> str:
+def mask_markdown(
+    text: str, *, keep_headings: bool = False, item_starts: list[int] | None = None
+) -> str:
     """Return ``text`` with everything that is not prose replaced by spaces.
 
     The result has exactly the same length and the same newlines as ``text``, so an offset,
     line or column found in the mask is valid in the original. Headings are blanked unless
     ``keep_headings`` (the analysis keeps them to report them as headings, not prose).
+    ``item_starts``, when given, receives the offset of every list item's line: a list
+    item is a block of its own, so the analysis never runs two items into one sentence.
     """
     if not text:
         return text
@@ -204,15 +214,10 @@ def mask_markdown(text: str, *, keep_headings: bool = False) -> str:
         masked = _HTML_TAG.sub(_blank, masked)
     if "://" in masked or "www." in masked:
         masked = _URL.sub(_blank, masked)
-    masked = _blank_list_markers(masked)
+    masked = _blank_list_markers(masked, item_starts)
     if not keep_headings and "#" in masked:
         masked = _HEADING_LINE.sub(_blank, masked)
     return masked
-
-
-def iter_words(text: str) -> Iterator[re.Match[str]]:
-    """Every word of plain ``text`` as a regex match (``.group()``, ``.start()``, ``.end()``)."""
-    return WORD_RE.finditer(text)
 
 
 def tokenize(text: str, *, markdown: bool = True) -> list[str]:
@@ -228,3 +233,93 @@ def count_plain_words(text: str) -> int:
 def count_words(text: str) -> int:
     """Number of prose words in a Markdown document: the app's word count."""
     return len(WORD_RE.findall(mask_markdown(text)))
+
+
+# --- bytes to text ------------------------------------------------------------------------
+# A manuscript folder is untrusted: a co-author's zip may hold UTF-16 files from Word, a
+# Latin-1 file from an old editor, or a binary renamed to ``.md``. Every word count of the
+# app (binder and analysis alike) reads bytes through :func:`decode_text`, so one file has
+# one length wherever the writer looks.
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+#: How much of a file the UTF-16 and binary sniffing looks at.
+_SNIFF = 8192
+#: Control characters (other than tab, newlines, form feed) above this share mean binary.
+_MAX_CONTROL_SHARE = 0.01
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_NEWLINES = re.compile(r"\r\n?")
+
+
+class NotTextError(ValueError):
+    """The bytes are not text (a binary file); the message says so in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """A file's text, the encoding it was read with, and a warning when that was a guess."""
+
+    text: str
+    encoding: str
+    warning: str | None = None
+
+
+def normalize_newlines(text: str) -> str:
+    """``\\r\\n`` and a lone ``\\r`` (old Mac files) become ``\\n``; line and column numbers are
+    unchanged, since every editor treats each of them as one line end."""
+    return _NEWLINES.sub("\n", text) if "\r" in text else text
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when most bytes on one side of each pair are NUL (ASCII-range
+    text in UTF-16), else None."""
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
+    if odd_nul > 0.4 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.4 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _check_text(text: str) -> None:
+    sample = text[:_SNIFF]
+    if sample and len(_CONTROL.findall(sample)) > _MAX_CONTROL_SHARE * len(sample):
+        raise NotTextError("binary file, not text (control characters)")
+
+
+def decode_text(data: bytes) -> DecodedText:
+    """Decode a file's bytes, or raise :class:`NotTextError` for a binary file.
+
+    UTF-8, UTF-16 and UTF-32 with a byte order mark, UTF-16 without one, and UTF-8 are read
+    exactly; anything else is a legacy 8-bit file, read as Windows-1252 (a superset of
+    Latin-1's printable characters) with a warning. Line ends are normalised.
+    """
+    encoding: str | None = None
+    body = data
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            encoding, body = name, data[len(bom) :]
+            break
+    if encoding is None:
+        encoding = _utf16_without_bom(data[:_SNIFF])
+    warning = None
+    if encoding is not None:
+        text = body.decode(encoding, errors="replace")
+    elif b"\0" in data:
+        raise NotTextError("binary file, not text (it contains NUL bytes)")
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+            warning = "not UTF-8: read as Windows-1252 (Latin-1); save it as UTF-8 to be sure"
+    _check_text(text)
+    return DecodedText(normalize_newlines(text), encoding, warning)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from writers_tui.analysis.manuscript import SourceFile
+from writers_tui.analysis.export import MANUSCRIPT, ManuscriptOut
+from writers_tui.analysis.manuscript import ManuscriptAnalysis, SourceFile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CORPUS = FIXTURES / "pride_and_prejudice.txt"
@@ -42,3 +45,14 @@ def chapters() -> list[SourceFile]:
 @pytest.fixture(scope="session")
 def sample() -> str:
     return (SAMPLES / "scene.md").read_text(encoding="utf-8")
+
+
+def _exported(m: ManuscriptAnalysis) -> dict[str, Any]:
+    out = ManuscriptOut.of(m, project=None, target_reading_ease=65.0)
+    return MANUSCRIPT.dump_python(out, mode="json", by_alias=True)
+
+
+@pytest.fixture(scope="session")
+def exported() -> Callable[[ManuscriptAnalysis], dict[str, Any]]:
+    """A manuscript as the ``--json`` output shows it."""
+    return _exported

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from writers_tui.analysis.characters import (
     Character,
     count_mentions,
     parse_character_file,
     parse_front_matter,
 )
-from writers_tui.analysis.manuscript import AnalysisConfig, Analyzer, SourceFile
+from writers_tui.analysis.manuscript import AnalysisConfig, Analyzer, Gap, Place, SourceFile
 from writers_tui.analysis.models import FileAnalysis, SceneStats
 from writers_tui.analysis.pacing import pacing_of
 from writers_tui.analysis.text import parse_document
@@ -50,7 +52,7 @@ def test_mentions_are_whole_word_case_sensitive_longest_first() -> None:
         "\n"
         "Bennet's hat. Lizzyish. elizabeth. Elizabeth left.\n"
     )
-    hits = count_mentions(parse_document(text), characters)
+    hits, _ = count_mentions(parse_document(text), characters)
     assert {name: (h.count, h.first_line, h.last_line) for name, h in hits.items()} == {
         "Elizabeth Bennet": (3, 2, 4),
         "Mr. Bennet": (2, 2, 4),
@@ -68,17 +70,14 @@ def test_manuscript_character_summary_with_gaps() -> None:
     anna, bo = Analyzer(config).analyze(files).characters
     assert anna.total == 3
     assert anna.by_file == {"m/1.md": 2, "m/2.md": 0, "m/3.md": 0, "m/4.md": 1}
-    assert anna.first == ("m/1.md", 1)
-    assert anna.last == ("m/4.md", 2)
-    assert anna.gaps == [("m/1.md", "m/4.md", 2)]
+    assert anna.first == Place("m/1.md", 1)
+    assert anna.last == Place("m/4.md", 2)
+    assert anna.gaps == [Gap("m/1.md", "m/4.md", 2)]
     assert (bo.total, bo.first, bo.gaps) == (0, None, [])
 
 
 def _analysis(words: list[int], dialogue: int = 0) -> FileAnalysis:
-    scenes = [
-        SceneStats(index=i, line=1 + i * 10, end_line=9 + i * 10, words=w, dialogue_words=0)
-        for i, w in enumerate(words)
-    ]
+    scenes = [SceneStats.of(i, 1 + i * 10, 9 + i * 10, w, 0) for i, w in enumerate(words)]
     return FileAnalysis(words=sum(words), dialogue_words=dialogue, scenes=scenes)
 
 
@@ -94,7 +93,7 @@ def test_pacing_chapters_and_tukey_outliers() -> None:
         ("1", 2, 3000),
         ("2", 2, 7040),
     ]
-    assert pacing.chapters[0].to_dict()["dialogue_share"] == round(500 / 3000, 4)
+    assert pacing.chapters[0].dialogue_share == pytest.approx(500 / 3000)
     # quartiles of [40, 900, 950, 1000, 1050, 1100, 5000]: Q1 925, Q3 1075, IQR 150
     assert pacing.fences == (700.0, 1300.0)
     assert [(o.path, o.scene, o.line, o.words, o.kind) for o in pacing.outliers] == [
@@ -117,7 +116,7 @@ def test_full_names_match_their_first_word_unless_a_title_or_shared() -> None:
         Character("Mr. Darcy", ("Darcy",)),
     )
     text = "Charlotte met Jane Bennet. Jane smiled at Mr. Darcy; Mr. Collins left."
-    hits = count_mentions(parse_document(text), characters)
+    hits, _ = count_mentions(parse_document(text), characters)
     assert {name: h.count for name, h in hits.items()} == {
         "Charlotte Lucas": 1,  # "Charlotte"
         "Jane Bennet": 1,  # the bare "Jane" could be either Jane: not counted

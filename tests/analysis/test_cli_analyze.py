@@ -18,6 +18,11 @@ SCENE_ONE = (
     "Suddenly the air seemed colder.\n"
 )
 SCENE_TWO = "Mara waited. Anna did not come. The train was late, like a dog.\n"
+#: long enough to be scored (a score needs 100 words of prose)
+SCENE_LONG = (
+    "Suddenly the rain came down on the station roof. "
+    + "Anna counted the trains, one by one, and wrote each number in her little book. " * 9
+)
 
 
 @pytest.fixture
@@ -67,33 +72,33 @@ def test_project_json(project: Path) -> None:
     assert (anna["name"], anna["mentions"]) == ("Anna Kell", 2)
     assert anna["first"] == {"path": "manuscript/part 1/01 arrival.md", "line": 6}
     assert m["target_reading_ease"] == 65.0
-    assert set(first["score"]) == {"total", "grade", "subscores"}
+    assert set(first["score"]) == {"total", "grade", "subscores", "withheld"}
+    assert first["score"]["total"] is None  # 15 words: too few to grade
+    assert "at least 100 words" in first["score"]["withheld"]
     assert m["cache"] == {"reused": 0, "analysed": 2}
 
 
 def test_human_summary_scores_log_and_cache(project: Path) -> None:
+    (project / "manuscript" / "part 1" / "03 long.md").write_text(SCENE_LONG, encoding="utf-8")
     result = run(str(project))
     assert result.exit_code == 0, result.output
-    assert "28 words" in result.output
     assert "01 arrival.md" in result.output
-    assert "Anna Kell: 2 mention(s)" in result.output
+    assert "Anna Kell: 11 mention(s)" in result.output
     log = project / "output" / "reports" / "scores.jsonl"
     lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert [line["path"] for line in lines] == [
-        "manuscript/part 1/01 arrival.md",
-        "manuscript/part 1/02 waiting.md",
-    ]
+    # only scored files are logged: the two short scenes are too short to grade
+    assert [line["path"] for line in lines] == ["manuscript/part 1/03 long.md"]
     assert lines[0]["time"].endswith("Z")
-    assert lines[0]["run_id"] == lines[1]["run_id"]
     assert set(lines[0]["subscores"]) >= {"anti_patterns", "readability"}
-    assert len(list((project / ".session" / "cache" / "analysis").iterdir())) == 2
-    # second run: from the cache, and one more line per file in the log
+    assert len(list((project / ".session" / "cache" / "analysis").iterdir())) == 3
+    # second run: from the cache, and one more line per scored file in the log
     again = run(str(project), "--json")
-    assert json.loads(again.output)["manuscripts"][0]["cache"] == {"reused": 2, "analysed": 0}
-    assert len(log.read_text(encoding="utf-8").splitlines()) == 4
+    assert json.loads(again.output)["manuscripts"][0]["cache"] == {"reused": 3, "analysed": 0}
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 2
 
 
 def test_report_is_written(project: Path) -> None:
+    (project / "manuscript" / "part 1" / "03 long.md").write_text(SCENE_LONG, encoding="utf-8")
     result = run(str(project), "--report")
     assert result.exit_code == 0, result.output
     report = project / "output" / "reports" / f"analysis-{date.today().isoformat()}.md"
@@ -139,13 +144,29 @@ def test_folder_inside_a_project(project: Path) -> None:
     assert len(json.loads(result.output)["manuscripts"][0]["files"]) == 2
 
 
-def test_binary_garbage_in_a_markdown_file_is_analysed(project: Path) -> None:
+def test_a_binary_file_is_refused_when_named_and_skipped_in_a_folder(project: Path) -> None:
+    # issue 9 item 2: /bin/ls renamed to .md got 22,918 words and an A-
     garbage = project / "manuscript" / "zz garbage.md"
-    garbage.write_bytes(bytes(range(256)) * 40 + b"\xff\xfe real words here.")
+    garbage.write_bytes(
+        Path("/bin/ls").read_bytes() if Path("/bin/ls").exists() else bytes(range(256)) * 40
+    )
+    before = files_under(project)
     result = run(str(garbage), "--json")
+    assert result.exit_code == 2
+    assert "binary file, not text" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert files_under(project) == before
+    result = run(str(project), "--json")
     assert result.exit_code == 0, result.output
-    (f,) = json.loads(result.output)["manuscripts"][0]["files"]
-    assert f["words"] >= 3
+    (m,) = json.loads(result.stdout)["manuscripts"]
+    assert "manuscript/zz garbage.md" not in [f["path"] for f in m["files"]]
+    assert m["skipped"] == [
+        {
+            "path": "manuscript/zz garbage.md",
+            "reason": "binary file, not text (it contains NUL bytes)",
+        }
+    ]
+    assert "skipped manuscript/zz garbage.md" in result.stderr
 
 
 def test_empty_project_is_fine(tmp_path: Path) -> None:

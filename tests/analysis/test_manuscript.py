@@ -15,12 +15,13 @@ from writers_tui.analysis.manuscript import (
     analyze_text,
     text_sha256,
 )
+from writers_tui.analysis.models import FILE_ANALYSIS
 from writers_tui.analysis.runner import DiskCache
 from writers_tui.analysis.scoring import ScoringConfig
 from writers_tui.wordcount import count_words
 
 
-def test_combined_totals_equal_the_sum_of_files() -> None:
+def test_combined_totals_equal_the_sum_of_files(exported) -> None:
     files = [
         SourceFile("a.md", "The cat sat. It was fat.", "one"),
         SourceFile("b.md", '"Hello there," she said. He ran quickly home.', "one"),
@@ -32,7 +33,7 @@ def test_combined_totals_equal_the_sum_of_files() -> None:
     assert m.dialogue_words == 2
     assert m.flag_counts == {"adverb": 1}
     assert [f.path for f in m.files] == ["a.md", "b.md"]
-    data = m.to_dict()
+    data = exported(m)
     assert data["totals"]["words"] == 14
     assert data["totals"]["dialogue_share"] == round(2 / 14, 4)
     assert data["files"][1]["flags"][0]["text"] == "quickly"
@@ -75,19 +76,19 @@ def test_changing_the_reading_target_does_not_invalidate_file_results() -> None:
     assert a.key_for(text)[0] == text_sha256(text)
 
 
-def test_disk_cache_round_trip_and_corruption(tmp_path, sample: str) -> None:
+def test_disk_cache_round_trip_and_corruption(tmp_path, sample: str, exported) -> None:
     cache = DiskCache(tmp_path / "cache")
     first = Analyzer(store=cache).analyze([SourceFile("s.md", sample)])
     assert first.reused == 0
     (cached_file,) = (tmp_path / "cache").iterdir()
     second = Analyzer(store=cache).analyze([SourceFile("s.md", sample)])
     assert second.reused == 1
-    assert second.to_dict()["files"] == first.to_dict()["files"]
+    assert exported(second)["files"] == exported(first)["files"]
     for garbage in ("{not json", "[]", '{"schema_version": 1}', ""):
         cached_file.write_text(garbage, encoding="utf-8")
         again = Analyzer(store=cache).analyze([SourceFile("s.md", sample)])
         assert again.reused == 0
-        assert again.to_dict()["files"] == first.to_dict()["files"]
+        assert exported(again)["files"] == exported(first)["files"]
     # the damaged file was rewritten with a good one
     assert Analyzer(store=cache).analyze([SourceFile("s.md", sample)]).reused == 1
 
@@ -159,16 +160,18 @@ def test_novel_structure_characters_and_phrases(novel, chapters) -> None:
 
 
 def test_single_file_analysis_is_deterministic(sample: str) -> None:
-    assert analyze_text(sample).to_cache() == analyze_text(sample).to_cache()
+    assert FILE_ANALYSIS.dump_json(analyze_text(sample)) == FILE_ANALYSIS.dump_json(
+        analyze_text(sample)
+    )
 
 
-def test_a_copy_of_a_file_measured_in_the_same_run_is_not_a_cache_hit() -> None:
+def test_a_copy_of_a_file_measured_in_the_same_run_is_not_a_cache_hit(exported) -> None:
     text = "The same scene, twice."
     analyzer = Analyzer()
     first = analyzer.analyze([SourceFile("a.md", text), SourceFile("b.md", text)])
     assert first.reused == 0
     assert [f.cached for f in first.files] == [False, False]
-    assert first.to_dict()["cache"] == {"reused": 0, "analysed": 2}
+    assert exported(first)["cache"] == {"reused": 0, "analysed": 2}
     assert analyzer.analysed == 1  # measured once all the same
     second = analyzer.analyze([SourceFile("a.md", text), SourceFile("b.md", text)])
     assert second.reused == 2

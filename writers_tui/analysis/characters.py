@@ -5,10 +5,22 @@ preference: ``name:`` (or ``title:``) in the YAML front matter, the first ``#`` 
 or the file name (``elizabeth-bennet.md`` → "Elizabeth Bennet"). Aliases come from
 ``aliases:`` in the front matter (``aliases: [Lizzy, Eliza]`` or a ``- item`` list) or an
 ``Aliases: Lizzy, Eliza`` line. A full name also matches its first word ("Elizabeth"),
-unless that word is a title ("Mr.", "Lady") or the first word of another character's name.
-Mentions are whole-word, case-sensitive matches of the
-name or any alias in the prose (headings and front matter excluded); where names overlap
-("Mr. Bennet", "Bennet") the longest match wins and is counted once.
+unless that word is a title ("Mr.", "Lady").
+
+Mentions are whole-word, case-sensitive matches of a name or alias in the prose (headings
+and front matter excluded); where names overlap ("Mr. Bennet", "Bennet") the longest match
+wins and is counted once. Relatives share surnames and titles tell them apart, so:
+
+- a titled mention ("Miss Bingley") counts for a character only when that character
+  declares the titled form, declares a name with the same title ("Mr. Bingley" makes
+  "Mr Bingley" his), or the word after the title is the character's given name
+  ("Miss Elizabeth");
+- a first name that another character's name also contains ("Fitzwilliam" for
+  Fitzwilliam Darcy and Colonel Fitzwilliam), or an alias two characters declare, is
+  ambiguous.
+
+Neither is guessed: both are reported as *unattributed* mentions, with the characters
+they could be, so the writer can add an alias.
 """
 
 from __future__ import annotations
@@ -18,7 +30,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from writers_tui.analysis.models import CharacterHits
+from writers_tui.analysis.models import CharacterHits, Mention
 from writers_tui.analysis.text import Document
 
 __all__ = [
@@ -88,9 +100,6 @@ class Character:
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "aliases": list(self.aliases), "source": self.source}
 
 
 def _unquote(value: str) -> str:
@@ -186,10 +195,40 @@ def characters_fingerprint(characters: Sequence[Character]) -> str:
     return digest.hexdigest()[:16]
 
 
+#: Titles that may stand before a name in the prose (capitalised, with or without a dot).
+_PROSE_TITLES = sorted(
+    (t.capitalize() for t in _TITLES - {"the", "old", "young", "little", "big"}),
+    key=len,
+    reverse=True,
+)
+
+
+def _key(name: str) -> str:
+    """How names compare: single spaces, no dots ("Mr. Darcy" is "Mr Darcy")."""
+    return " ".join(word.rstrip(".") for word in name.split())
+
+
+def _is_title(word: str) -> bool:
+    return word.rstrip(".").lower() in _TITLES
+
+
+def _name_pattern(name: str) -> str:
+    """A name as a regex: any spaces between words, a title's dot optional."""
+    return r"\s+".join(
+        re.escape(word[:-1]) + r"\.?" if word.endswith(".") else re.escape(word)
+        for word in name.split()
+    )
+
+
 @dataclass(slots=True)
 class CharacterMatcher:
     pattern: re.Pattern[str] | None
-    owner: dict[str, str]  # matched text → character name
+    #: name key → the characters it names (more than one: ambiguous)
+    owner: dict[str, frozenset[str]]
+    #: character → the titles its declared names carry ("Mr" for "Mr. Darcy")
+    titles: dict[str, frozenset[str]]
+    #: name key → the characters whose given name it is ("Elizabeth")
+    given: dict[str, frozenset[str]]
 
 
 _MATCHERS: dict[str, CharacterMatcher] = {}
@@ -200,60 +239,114 @@ def _matcher(characters: Sequence[Character]) -> CharacterMatcher:
     found = _MATCHERS.get(key)
     if found is not None:
         return found
-    owner: dict[str, str] = {}
+    declared: dict[str, set[str]] = {}
+    titles: dict[str, set[str]] = {}
+    words_in: dict[str, set[str]] = {}  # a word → characters with it anywhere in a name
     for character in characters:
+        titles[character.name] = set()
         for name in character.names:
-            name = " ".join(name.split())
-            if name and name not in owner:
-                owner[name] = character.name
-    # "Elizabeth Bennet" is mostly "Elizabeth": a full name also matches its first word,
-    # unless that is a title ("Mr. Darcy") or another character could claim it.
-    firsts: dict[str, set[str]] = {}
+            name_key = _key(name)
+            if not name_key:
+                continue
+            declared.setdefault(name_key, set()).add(character.name)
+            words = name_key.split(" ")
+            if len(words) > 1 and _is_title(words[0]):
+                titles[character.name].add(words[0])
+            for word in words:
+                if not _is_title(word):
+                    words_in.setdefault(word, set()).add(character.name)
+    given: dict[str, set[str]] = {}
     for character in characters:
-        words = character.name.split()
-        if len(words) > 1 and words[0].rstrip(".").lower() not in _TITLES:
-            firsts.setdefault(words[0], set()).add(character.name)
-    for first, claimants in firsts.items():
-        if len(claimants) == 1 and first not in owner and first[:1].isupper():
-            owner[first] = next(iter(claimants))
+        words = _key(character.name).split(" ")
+        if len(words) > 1 and not _is_title(words[0]) and words[0][:1].isupper():
+            given.setdefault(words[0], set()).add(character.name)
+    owner = {name: frozenset(claimants) for name, claimants in declared.items()}
+    # "Elizabeth Bennet" is mostly "Elizabeth": a full name also matches its first word,
+    # shared with every character whose names contain that word ("Fitzwilliam").
+    for first, claimants in given.items():
+        if first not in owner:
+            owner[first] = frozenset(claimants | words_in.get(first, set()))
     if not owner:
-        matcher = CharacterMatcher(pattern=None, owner={})
+        matcher = CharacterMatcher(None, {}, {}, {})
     else:
-        alternatives = []
-        for name in sorted(owner, key=len, reverse=True):
-            alternatives.append(r"\s+".join(re.escape(part) for part in name.split(" ")))
+        names = "|".join(_name_pattern(n) for n in sorted(owner, key=len, reverse=True))
+        prefix = "|".join(map(re.escape, _PROSE_TITLES))
         pattern = re.compile(
-            r"(?<![^\W_])(?:"
-            + "|".join(alternatives)
+            rf"(?<![^\W_])(?:(?P<title>{prefix})\.?\s+)?(?P<name>{names})"
             # not inside a longer word ("Anna-Marie", "Lizzyish"), but "Lizzy's" counts
-            + r")(?![^\W_])(?!-[^\W_])(?!['\u2019](?![sS](?![^\W_]))[^\W_])"
+            r"(?![^\W_])(?!-[^\W_])(?!['\u2019](?![sS](?![^\W_]))[^\W_])"
         )
-        matcher = CharacterMatcher(pattern=pattern, owner=owner)
+        matcher = CharacterMatcher(
+            pattern,
+            owner,
+            {name: frozenset(t) for name, t in titles.items()},
+            {name: frozenset(c) for name, c in given.items()},
+        )
     _MATCHERS[key] = matcher
     return matcher
 
 
-def count_mentions(doc: Document, characters: Sequence[Character]) -> dict[str, CharacterHits]:
+def _attribute(
+    matcher: CharacterMatcher, title: str | None, name: str
+) -> tuple[str | None, list[str]]:
+    """(the character a mention is, or None, and the candidates when it is ambiguous)."""
+    owner = matcher.owner
+    if title is not None:
+        full = owner.get(f"{title} {name}")
+        if full is not None:
+            if len(full) == 1:
+                return next(iter(full)), []
+            return None, sorted(full)
+    claimants = owner.get(name, frozenset())
+    if title is not None:
+        given = matcher.given.get(name, frozenset())
+        fitting = {c for c in claimants if c in given or title in matcher.titles.get(c, ())}
+        if len(fitting) == 1:
+            return next(iter(fitting)), []
+        if fitting:
+            return None, sorted(fitting)
+        # nobody declares this title for the name: it may be a relative ("Miss Bingley")
+        return None, sorted(c for c in claimants if not matcher.titles.get(c))
+    if len(claimants) == 1:
+        return next(iter(claimants)), []
+    return None, sorted(claimants)
+
+
+def count_mentions(
+    doc: Document, characters: Sequence[Character]
+) -> tuple[dict[str, CharacterHits], dict[str, Mention]]:
     """Character name → mentions in one parsed document (characters never mentioned are
-    left out)."""
+    left out), and the unattributed mentions by the text as written."""
     matcher = _matcher(characters)
     if matcher.pattern is None:
-        return {}
+        return {}, {}
     hits: dict[str, list[int]] = {}
-    owner = matcher.owner
+    unknown: dict[str, Mention] = {}
     for match in matcher.pattern.finditer(doc.prose):
-        name = owner.get(" ".join(match.group().split()))
-        if name is None:
+        title = match.group("title")
+        name = _key(match.group("name"))
+        character, candidates = _attribute(matcher, title, name)
+        if character is None:
+            said = " ".join(match.group().split())
+            line = doc.line_col(match.start())[0]
+            mention = unknown.get(said)
+            if mention is None:
+                unknown[said] = Mention(said, 1, line, line, candidates)
+            else:
+                mention.count += 1
+                mention.last_line = line
             continue
-        seen = hits.get(name)
+        start = match.start()
+        seen = hits.get(character)
         if seen is None:
-            hits[name] = [1, match.start(), match.start()]
+            hits[character] = [1, start, start]
         else:
             seen[0] += 1
-            seen[2] = match.start()
-    return {
+            seen[2] = start
+    found = {
         name: CharacterHits(
             count=count, first_line=doc.line_col(first)[0], last_line=doc.line_col(last)[0]
         )
         for name, (count, first, last) in hits.items()
     }
+    return found, unknown

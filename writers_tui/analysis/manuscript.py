@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import heapq
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from writers_tui.analysis.characters import Character, characters_fingerprint, count_mentions
 from writers_tui.analysis.lists import StyleLists, default_lists
@@ -32,7 +33,9 @@ from writers_tui.analysis.models import (
     CharacterHits,
     Distribution,
     FileAnalysis,
+    Flag,
     HeadingRef,
+    Mention,
     Readability,
     SceneStats,
     SentenceRef,
@@ -45,24 +48,29 @@ from writers_tui.analysis.repetition import (
     overused_phrases,
     phrase_counts,
 )
-from writers_tui.analysis.scoring import Score, ScoringConfig, grade_for, score_file
+from writers_tui.analysis.scoring import Measures, Score, ScoringConfig, score_file, score_measures
 from writers_tui.analysis.style import find_style_flags
-from writers_tui.analysis.text import parse_document
+from writers_tui.analysis.text import QUOTE_STYLES, parse_document
+from writers_tui.wordcount import normalize_newlines
 
 __all__ = [
     "ANALYZER_VERSION",
     "AnalysisConfig",
     "Analyzer",
+    "CharacterSummary",
     "FileResult",
     "FileStore",
+    "Gap",
     "ManuscriptAnalysis",
+    "Place",
     "SourceFile",
+    "UnattributedSummary",
     "analyze_text",
     "text_sha256",
 ]
 
 #: Bump when a change to the measuring code changes any per-file result.
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"
 LONGEST_SENTENCES = 5
 _PREVIEW = 160
 
@@ -76,7 +84,15 @@ class AnalysisConfig:
     phrase_sizes: tuple[int, ...] = (3, 4, 5)
     min_phrase_count: int = 3
     words_per_minute: int = 250
+    #: which quote marks open dialogue: "auto" (all), "double" or "single" (British)
+    quote_style: str = "auto"
+    #: filter words inside dialogue are the character's voice: not flagged unless asked
+    flag_filter_words_in_dialogue: bool = False
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
+
+    def __post_init__(self) -> None:
+        if self.quote_style not in QUOTE_STYLES:
+            raise ValueError(f"quote_style must be one of {', '.join(QUOTE_STYLES)}")
 
     @property
     def fingerprint(self) -> str:
@@ -88,6 +104,8 @@ class AnalysisConfig:
             str(self.echo_window),
             str(self.echo_min_length),
             ",".join(map(str, self.phrase_sizes)),
+            self.quote_style,
+            str(self.flag_filter_words_in_dialogue),
         )
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
@@ -102,21 +120,43 @@ def _preview(text: str) -> str:
     return flat if len(flat) <= _PREVIEW else flat[: _PREVIEW - 1] + "…"
 
 
+def _flag_order(flag: Flag) -> tuple[int, int, str]:
+    return flag.line, flag.column, flag.rule
+
+
+def _is_alphabetic(token: str) -> bool:
+    return token.replace("'", "").replace("-", "").isalpha()
+
+
 def analyze_text(text: str, config: AnalysisConfig | None = None) -> FileAnalysis:
     """Measure one Markdown file. Pure; never raises on odd input."""
     config = config or AnalysisConfig()
-    doc = parse_document(text)
+    text = normalize_newlines(text)
+    doc = parse_document(text, config.quote_style)
     sentences = doc.sentences
     paragraphs = doc.paragraphs
     tokens = [token for sentence in sentences for token in sentence.tokens]
-    syllables, complex_words = syllable_counts(tokens)
+    vocabulary = Counter(tokens)
+    syllables, complex_words = syllable_counts(vocabulary)
+    alphabetic = sum(n for word, n in vocabulary.items() if _is_alphabetic(word))
+    word_chars = sum(len(word) * n for word, n in vocabulary.items())
+    prose = doc.prose
+    text_chars = len(prose) - sum(prose.count(space) for space in " \n\t\u00a0")
     longest = sorted(sentences, key=lambda s: (-s.words, s.start))[:LONGEST_SENTENCES]
     stopwords = config.lists.get("stopwords")
-    flags = find_style_flags(doc, config.lists)
-    flags.extend(
-        find_echoes(doc, stopwords, window=config.echo_window, min_length=config.echo_min_length)
+    style = find_style_flags(
+        doc, config.lists, filter_words_in_dialogue=config.flag_filter_words_in_dialogue
     )
-    flags.sort(key=lambda f: (f.line, f.column, f.rule))
+    echoes = find_echoes(
+        doc, stopwords, window=config.echo_window, min_length=config.echo_min_length
+    )
+    # both lists are in text order already: merging costs no sort keys for every flag
+    flags = list(heapq.merge(style, echoes, key=_flag_order))
+    del style, echoes
+    characters: dict[str, CharacterHits] = {}
+    unattributed: dict[str, Mention] = {}
+    if config.characters:
+        characters, unattributed = count_mentions(doc, config.characters)
     return FileAnalysis(
         words=len(tokens),
         sentences=len(sentences),
@@ -124,6 +164,9 @@ def analyze_text(text: str, config: AnalysisConfig | None = None) -> FileAnalysi
         dialogue_words=sum(p.dialogue_words for p in paragraphs),
         syllables=syllables,
         complex_words=complex_words,
+        alphabetic_words=alphabetic,
+        word_chars=word_chars,
+        text_chars=text_chars,
         sentence_lengths=[s.words for s in sentences],
         sentence_lines=[s.line for s in sentences],
         paragraph_lengths=[p.words for p in paragraphs],
@@ -134,19 +177,16 @@ def analyze_text(text: str, config: AnalysisConfig | None = None) -> FileAnalysi
         headings=[HeadingRef(line=h.line, level=h.level, text=h.text) for h in doc.headings],
         scene_breaks=list(doc.breaks),
         scenes=[
-            SceneStats(
-                index=scene.index,
-                line=scene.line,
-                end_line=scene.end_line,
-                words=scene.words,
-                dialogue_words=scene.dialogue_words,
+            SceneStats.of(
+                scene.index, scene.line, scene.end_line, scene.words, scene.dialogue_words
             )
             for scene in doc.scenes
             if scene.paragraphs
         ],
         flags=flags,
         phrases=phrase_counts(doc, stopwords, config.phrase_sizes),
-        characters=count_mentions(doc, config.characters) if config.characters else {},
+        characters=characters,
+        unattributed=unattributed,
     )
 
 
@@ -193,32 +233,20 @@ class FileResult:
     score: Score
     cached: bool = False
 
-    def to_dict(self, words_per_minute: int = 250) -> dict[str, Any]:
-        a = self.analysis
-        flag_counts = Counter(f.rule for f in a.flags)
-        return {
-            "path": self.path,
-            "chapter": self.chapter,
-            "sha256": self.sha256,
-            "words": a.words,
-            "sentences": a.sentences,
-            "paragraphs": a.paragraphs,
-            "reading_time_minutes": round(a.words / words_per_minute, 1),
-            "dialogue_words": a.dialogue_words,
-            "narration_words": a.words - a.dialogue_words,
-            "dialogue_share": round(a.dialogue_share, 4),
-            "sentence_length": Distribution.of(a.sentence_lengths, SENTENCE_BINS).to_dict(),
-            "longest_sentences": [s.to_dict() for s in a.longest_sentences],
-            "paragraph_length": Distribution.of(a.paragraph_lengths, PARAGRAPH_BINS).to_dict(),
-            "readability": a.readability.to_dict(),
-            "headings": [h.to_dict() for h in a.headings],
-            "scene_breaks": a.scene_breaks,
-            "scenes": [s.to_dict() for s in a.scenes],
-            "flag_counts": dict(sorted(flag_counts.items())),
-            "flags": [f.to_dict() for f in a.flags],
-            "characters": {k: v.to_dict() for k, v in a.characters.items()},
-            "score": self.score.to_dict(),
-        }
+
+@dataclass(slots=True)
+class Place:
+    path: str
+    line: int
+
+
+@dataclass(slots=True)
+class Gap:
+    """A run of ``files`` consecutive files without a mention, between two that have one."""
+
+    after: str
+    before: str
+    files: int
 
 
 @dataclass(slots=True)
@@ -226,20 +254,21 @@ class CharacterSummary:
     character: Character
     total: int = 0
     by_file: dict[str, int] = field(default_factory=dict)
-    first: tuple[str, int] | None = None
-    last: tuple[str, int] | None = None
-    #: runs of consecutive files without a mention, between two files that have one
-    gaps: list[tuple[str, str, int]] = field(default_factory=list)
+    first: Place | None = None
+    last: Place | None = None
+    gaps: list[Gap] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.character.to_dict(),
-            "mentions": self.total,
-            "by_file": self.by_file,
-            "first": {"path": self.first[0], "line": self.first[1]} if self.first else None,
-            "last": {"path": self.last[0], "line": self.last[1]} if self.last else None,
-            "gaps": [{"after": a, "before": b, "files": n} for a, b, n in self.gaps],
-        }
+
+@dataclass(slots=True)
+class UnattributedSummary:
+    """A name-like mention the story bible cannot pin on one character (see
+    :class:`~writers_tui.analysis.models.Mention`), over the manuscript."""
+
+    text: str
+    mentions: int = 0
+    candidates: list[str] = field(default_factory=list)
+    first: Place | None = None
+    by_file: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -254,51 +283,24 @@ class ManuscriptAnalysis:
     phrases: list[RepeatedPhrase]
     characters: list[CharacterSummary]
     pacing: Pacing
+    unattributed: list[UnattributedSummary] = field(default_factory=list)
     words_per_minute: int = 250
     reused: int = 0  # files whose result came from a cache filled before this run
+    scoring_config: ScoringConfig = field(default_factory=ScoringConfig)
 
     @property
     def words(self) -> int:
         return self.readability.words
 
     @property
-    def score_total(self) -> float:
-        """Word-weighted mean of the file totals."""
-        weight = sum(f.analysis.words for f in self.files)
-        if not weight:
-            return 100.0
-        return sum(f.score.total * f.analysis.words for f in self.files) / weight
+    def score(self) -> Score:
+        """The manuscript's score: its pooled measurements scored as one text, so the
+        same book scores the same in one file or in chapters (see :mod:`.scoring`)."""
+        return score_measures(Measures.pooled(f.analysis for f in self.files), self.scoring_config)
 
-    def to_dict(self) -> dict[str, Any]:
-        words = self.words
-        return {
-            "files": [f.to_dict(self.words_per_minute) for f in self.files],
-            "totals": {
-                "files": len(self.files),
-                "words": words,
-                "sentences": self.readability.sentences,
-                "paragraphs": self.paragraph_length.count,
-                "reading_time_minutes": round(words / self.words_per_minute, 1),
-                "dialogue_words": self.dialogue_words,
-                "narration_words": words - self.dialogue_words,
-                "dialogue_share": round(self.dialogue_words / words, 4) if words else 0.0,
-                "sentence_length": self.sentence_length.to_dict(),
-                "paragraph_length": self.paragraph_length.to_dict(),
-                "longest_sentences": [
-                    {"path": path, **ref.to_dict()} for path, ref in self.longest_sentences
-                ],
-                "readability": self.readability.to_dict(),
-                "flag_counts": dict(sorted(self.flag_counts.items())),
-                "score": {
-                    "total": round(self.score_total, 1),
-                    "grade": grade_for(self.score_total),
-                },
-            },
-            "repetition": {"overused_phrases": [p.to_dict() for p in self.phrases]},
-            "characters": [c.to_dict() for c in self.characters],
-            "pacing": self.pacing.to_dict(),
-            "cache": {"reused": self.reused, "analysed": len(self.files) - self.reused},
-        }
+    @property
+    def score_total(self) -> float | None:
+        return self.score.total
 
 
 class Analyzer:
@@ -422,11 +424,11 @@ class Analyzer:
 
     def _combine(self, results: list[FileResult], reused: int) -> ManuscriptAnalysis:
         analyses = [r.analysis for r in results]
-        readability = Readability(
-            words=sum(a.words for a in analyses),
-            sentences=sum(a.sentences for a in analyses),
-            syllables=sum(a.syllables for a in analyses),
-            complex_words=sum(a.complex_words for a in analyses),
+        readability = Readability.of(
+            sum(a.words for a in analyses),
+            sum(a.sentences for a in analyses),
+            sum(a.syllables for a in analyses),
+            sum(a.complex_words for a in analyses),
         )
         sentence_lengths = [n for a in analyses for n in a.sentence_lengths]
         paragraph_lengths = [n for a in analyses for n in a.paragraph_lengths]
@@ -451,8 +453,10 @@ class Analyzer:
             phrases=phrases,
             characters=self._characters(results),
             pacing=pacing_of([(r.path, r.chapter, r.analysis) for r in results]),
+            unattributed=_unattributed(results),
             words_per_minute=self.config.words_per_minute,
             reused=reused,
+            scoring_config=self.config.scoring,
         )
 
     def _characters(self, results: list[FileResult]) -> list[CharacterSummary]:
@@ -467,10 +471,29 @@ class Analyzer:
                     continue
                 summary.total += hits.count
                 if summary.first is None:
-                    summary.first = (result.path, hits.first_line)
-                summary.last = (result.path, hits.last_line)
+                    summary.first = Place(result.path, hits.first_line)
+                summary.last = Place(result.path, hits.last_line)
                 if previous is not None and index - previous > 1:
-                    summary.gaps.append((results[previous].path, result.path, index - previous - 1))
+                    summary.gaps.append(
+                        Gap(results[previous].path, result.path, index - previous - 1)
+                    )
                 previous = index
             summaries.append(summary)
         return summaries
+
+
+def _unattributed(results: list[FileResult]) -> list[UnattributedSummary]:
+    """Name-like mentions no character can claim, over the manuscript, most frequent first."""
+    merged: dict[str, UnattributedSummary] = {}
+    for result in results:
+        for text, mention in result.analysis.unattributed.items():
+            found = merged.get(text)
+            if found is None:
+                found = merged[text] = UnattributedSummary(
+                    text=text,
+                    candidates=list(mention.candidates),
+                    first=Place(result.path, mention.first_line),
+                )
+            found.mentions += mention.count
+            found.by_file[result.path] = mention.count
+    return sorted(merged.values(), key=lambda m: (-m.mentions, m.text))

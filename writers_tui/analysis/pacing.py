@@ -12,11 +12,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import quantiles
-from typing import Any
+from typing import Annotated
 
-from writers_tui.analysis.models import FileAnalysis
+from pydantic import Field
 
-__all__ = ["ChapterPace", "Pacing", "SceneOutlier", "pacing_of"]
+from writers_tui.analysis.models import FileAnalysis, Round4, share
+
+__all__ = ["ChapterPace", "FilePace", "Pacing", "SceneOutlier", "pacing_of"]
+
+
+@dataclass(slots=True)
+class FilePace:
+    path: str
+    words: int
+    dialogue_share: Round4
 
 
 @dataclass(slots=True)
@@ -24,16 +33,8 @@ class ChapterPace:
     chapter: str
     files: int = 0
     words: int = 0
-    dialogue_words: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        share = self.dialogue_words / self.words if self.words else 0.0
-        return {
-            "chapter": self.chapter,
-            "files": self.files,
-            "words": self.words,
-            "dialogue_share": round(share, 4),
-        }
+    dialogue_share: Round4 = 0.0
+    dialogue_words: Annotated[int, Field(exclude=True)] = 0
 
 
 @dataclass(slots=True)
@@ -44,33 +45,17 @@ class SceneOutlier:
     words: int
     kind: str  # "long" or "short"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "scene": self.scene,
-            "line": self.line,
-            "words": self.words,
-            "kind": self.kind,
-        }
-
 
 @dataclass(slots=True)
 class Pacing:
-    files: list[tuple[str, int, float]] = field(default_factory=list)
+    files: list[FilePace] = field(default_factory=list)
     chapters: list[ChapterPace] = field(default_factory=list)
-    outliers: list[SceneOutlier] = field(default_factory=list)
-    fences: tuple[float, float] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "files": [
-                {"path": path, "words": words, "dialogue_share": round(share, 4)}
-                for path, words, share in self.files
-            ],
-            "chapters": [c.to_dict() for c in self.chapters],
-            "scene_length_fences": list(self.fences) if self.fences else None,
-            "scene_outliers": [o.to_dict() for o in self.outliers],
-        }
+    fences: Annotated[
+        tuple[float, float] | None, Field(serialization_alias="scene_length_fences")
+    ] = None
+    outliers: Annotated[list[SceneOutlier], Field(serialization_alias="scene_outliers")] = field(
+        default_factory=list
+    )
 
 
 def pacing_of(files: Sequence[tuple[str, str, FileAnalysis]]) -> Pacing:
@@ -79,7 +64,7 @@ def pacing_of(files: Sequence[tuple[str, str, FileAnalysis]]) -> Pacing:
     chapters: dict[str, ChapterPace] = {}
     scenes: list[tuple[str, int, int, int]] = []
     for path, chapter, analysis in files:
-        result.files.append((path, analysis.words, analysis.dialogue_share))
+        result.files.append(FilePace(path, analysis.words, analysis.dialogue_share))
         pace = chapters.get(chapter)
         if pace is None:
             pace = chapters[chapter] = ChapterPace(chapter=chapter)
@@ -90,6 +75,8 @@ def pacing_of(files: Sequence[tuple[str, str, FileAnalysis]]) -> Pacing:
         for scene in analysis.scenes:
             if scene.words:
                 scenes.append((path, scene.index, scene.line, scene.words))
+    for pace in result.chapters:
+        pace.dialogue_share = share(pace.dialogue_words, pace.words)
     if len(scenes) >= 4:
         q1, _, q3 = quantiles([s[3] for s in scenes], n=4, method="inclusive")
         low, high = q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1)

@@ -10,12 +10,11 @@ from the summed counts, which is exact, where averaging per-file scores would no
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from writers_tui.analysis.models import Readability
 from writers_tui.analysis.syllables import syllables
 
-__all__ = ["is_complex", "readability_of", "syllable_counts"]
+__all__ = ["is_complex", "syllable_counts"]
 
 _SUFFIXES = (("ing", 3), ("ed", 2), ("es", 2))
 #: the hyphens that join a compound (the soft hyphen only marks a line-break point)
@@ -47,21 +46,15 @@ def _info(word: str) -> tuple[int, int]:
     return info
 
 
-def syllable_counts(tokens: Iterable[str]) -> tuple[int, int]:
-    """(syllables, complex words) over some words, each distinct word looked up once."""
+def syllable_counts(tokens: Iterable[str] | Mapping[str, int]) -> tuple[int, int]:
+    """(syllables, complex words) over some words (or word → count), each distinct word
+    looked up once."""
     total = 0
     complex_words = 0
     known = _WORD_INFO.get
-    for word, n in Counter(tokens).items():
+    counts = tokens if isinstance(tokens, Mapping) else Counter(tokens)
+    for word, n in counts.items():
         info = known(word) or _info(word)
         total += info[0] * n
         complex_words += info[1] * n
     return total, complex_words
-
-
-def readability_of(tokens: list[str], sentences: int) -> Readability:
-    """Readability of a list of words split into ``sentences`` sentences."""
-    total, complex_words = syllable_counts(tokens)
-    return Readability(
-        words=len(tokens), sentences=sentences, syllables=total, complex_words=complex_words
-    )

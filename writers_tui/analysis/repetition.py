@@ -2,7 +2,8 @@
 
 An *echo* is a non-trivial word (not a stop word, at least ``min_length`` letters) used
 again within ``window`` words of its last use, inside the same scene; the second use is
-flagged. Capitalised words are taken for names and never echo.
+flagged. Capitalised words are taken for names and never echo, and a repeat within three
+words in one sentence is rhetoric ("poor, poor", "flesh of my flesh"), not an echo.
 
 A *repeated phrase* is an n-gram of 3 to 5 words inside one sentence that starts and ends
 with a non-stop word ("cold grey light", not "and then the"). Each file keeps its own
@@ -15,7 +16,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, islice
 from operator import and_
 
 from writers_tui.analysis.models import Flag
@@ -33,9 +34,10 @@ class RepeatedPhrase:
     count: int
     files: int = 0
 
-    def to_dict(self) -> dict[str, object]:
-        return {"phrase": self.phrase, "count": self.count, "files": self.files}
 
+#: A word repeated this close, in one sentence, is deliberate (epizeuxis, "flesh of my
+#: flesh"): an echo is the repetition a writer did not hear.
+_DELIBERATE = 3
 
 #: A long sentence with many echoes has its words located in one pass: finding each one
 #: by counting earlier occurrences (cheap for a few) would be quadratic.
@@ -52,6 +54,7 @@ def find_echoes(
 ) -> list[Flag]:
     """Echo-word flags for one parsed document."""
     flags: list[Flag] = []
+    messages: dict[tuple[str, int], tuple[str, str]] = {}
     line_col = doc.line_col
     text = doc.text
     vocabulary: set[str] = set()
@@ -68,15 +71,18 @@ def find_echoes(
             starts.append(len(flat))
             flat.extend(sentence.tokens)
         last_seen: dict[str, int] = {}
-        hits: list[tuple[int, int]] = []
+        located: list[tuple[int, int, int]] = []  # (sentence, word, distance)
         # only eligible words enter the Python loop; the filter runs in C
         for here in compress(range(len(flat)), map(eligible.__contains__, flat)):
             word = flat[here]
             before = last_seen.get(word)
             last_seen[word] = here
             if before is not None and here - before <= window:
-                hits.append((here, here - before))
-        located = [(bisect_right(starts, here) - 1, here, distance) for here, distance in hits]
+                if here - before <= _DELIBERATE and bisect_right(starts, before) == bisect_right(
+                    starts, here
+                ):
+                    continue  # "poor, poor", "flesh of my flesh": rhetoric, not an echo
+                located.append((bisect_right(starts, here) - 1, here, here - before))
         per_sentence = Counter(number for number, _, _ in located)
         spans_of: dict[int, list[tuple[int, int]]] = {}
         for number, here, distance in located:
@@ -103,20 +109,12 @@ def find_echoes(
                 continue  # a name (or a sentence opening we cannot tell from one)
             line, column = line_col(start)
             said = text[start:end]
-            flags.append(
-                Flag(
-                    rule="echo",
-                    line=line,
-                    column=column,
-                    end_line=line,
-                    end_column=column + len(said),
-                    text=said,
-                    message=(
-                        f"Echo “{said}”: also used {distance} "
-                        f"word{'s' if distance != 1 else ''} earlier"
-                    ),
-                )
-            )
+            shared = messages.get((said, distance))
+            if shared is None:  # one text and message string per distinct echo
+                words = "word" if distance == 1 else "words"
+                message = f"Echo “{said}”: also used {distance} {words} earlier"
+                shared = messages[(said, distance)] = (said, message)
+            flags.append(Flag("echo", line, column, line, column + len(said), shared[0], shared[1]))
     return flags
 
 
@@ -141,8 +139,9 @@ def phrase_counts(
     for size in sorted(set(sizes)):
         if size < 2:
             continue
-        anchored = map(and_, content, content[size - 1 :])
-        grams = zip(*[tokens[k:] for k in range(size)], strict=False)
+        # islice, not slices: five shifted copies of a long token list add up
+        anchored = map(and_, content, islice(content, size - 1, None))
+        grams = zip(*[islice(tokens, k, None) for k in range(size)], strict=False)
         counts.update(map(" ".join, compress(grams, anchored)))
     return {gram: n for gram, n in counts.items() if _SEPARATOR not in gram}
 

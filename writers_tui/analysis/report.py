@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from writers_tui.analysis.manuscript import ManuscriptAnalysis
-from writers_tui.analysis.scoring import grade_for
+from writers_tui.analysis.scoring import Score
 from writers_tui.analysis.style import RULES
 
 __all__ = ["markdown_report"]
@@ -19,6 +19,12 @@ _FLAGS_PER_FILE = 40
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _shown(score: Score) -> str:
+    if score.total is None:
+        return f"not scored ({score.withheld})"
+    return f"{score.total:.1f} ({score.grade})"
 
 
 def _manuscript_section(title: str, m: ManuscriptAnalysis, target: float) -> list[str]:
@@ -41,7 +47,7 @@ def _manuscript_section(title: str, m: ManuscriptAnalysis, target: float) -> lis
         f"(target {target:g}), Flesch–Kincaid grade {r.flesch_kincaid_grade:.1f}, "
         f"Gunning fog {r.gunning_fog:.1f}",
         f"- **Dialogue:** {share:.0%} of words",
-        f"- **Craft score:** {m.score_total:.1f} ({grade_for(m.score_total)})",
+        f"- **Craft score:** {_shown(m.score)}",
         "",
         "### Files",
         "",
@@ -53,7 +59,12 @@ def _manuscript_section(title: str, m: ManuscriptAnalysis, target: float) -> lis
         out.append(
             f"| {_cell(f.path)} | {a.words:,} | {a.sentences:,} | "
             f"{a.readability.flesch_reading_ease:.1f} | {a.dialogue_share:.0%} | "
-            f"{len(a.flags)} | {f.score.total:.1f} | {f.score.grade} |"
+            f"{len(a.flags)} | "
+            + (
+                "— | not scored |"
+                if f.score.total is None
+                else f"{f.score.total:.1f} | {f.score.grade} |"
+            )
         )
     out += ["", "### Style flags", "", "| Rule | Count |", "|---|---:|"]
     for rule, count in sorted(m.flag_counts.items(), key=lambda item: -item[1]):
@@ -66,6 +77,11 @@ def _manuscript_section(title: str, m: ManuscriptAnalysis, target: float) -> lis
         out += ["", "### Repeated phrases", "", "| Phrase | Times | Files |", "|---|---:|---:|"]
         for phrase in m.phrases:
             out.append(f"| {_cell(phrase.phrase)} | {phrase.count} | {phrase.files} |")
+    if m.unattributed:
+        out += ["", "Mentions no single character can claim (add an alias to settle them):", ""]
+        for u in m.unattributed:
+            could = f" — could be {', '.join(u.candidates)}" if u.candidates else ""
+            out.append(f"- “{_cell(u.text)}” ×{u.mentions}{could}")
     if m.characters:
         out += [
             "",
@@ -75,19 +91,18 @@ def _manuscript_section(title: str, m: ManuscriptAnalysis, target: float) -> lis
             "|---|---:|---|---|---:|",
         ]
         for c in m.characters:
-            first = f"{c.first[0]}:{c.first[1]}" if c.first else "—"
-            last = f"{c.last[0]}:{c.last[1]}" if c.last else "—"
-            gap = max((n for _, _, n in c.gaps), default=0)
+            first = f"{c.first.path}:{c.first.line}" if c.first else "—"
+            last = f"{c.last.path}:{c.last.line}" if c.last else "—"
+            gap = max((g.files for g in c.gaps), default=0)
             out.append(
                 f"| {_cell(c.character.name)} | {c.total} | {_cell(first)} | {_cell(last)} "
                 f"| {gap} |"
             )
     out += ["", "### Pacing", "", "| Chapter | Files | Words | Dialogue |", "|---|---:|---:|---:|"]
     for chapter in m.pacing.chapters:
-        d = chapter.to_dict()
         out.append(
             f"| {_cell(chapter.chapter)} | {chapter.files} | {chapter.words:,} "
-            f"| {d['dialogue_share']:.0%} |"
+            f"| {chapter.dialogue_share:.0%} |"
         )
     if m.pacing.outliers:
         out += ["", "Scene-length outliers:", ""]
@@ -97,7 +112,7 @@ def _manuscript_section(title: str, m: ManuscriptAnalysis, target: float) -> lis
             )
     out += ["", "### Scores and violations", ""]
     for f in m.files:
-        out += [f"#### {f.path} — {f.score.total:.1f} ({f.score.grade})", ""]
+        out += [f"#### {f.path} — {_shown(f.score)}", ""]
         for sub in f.score.subscores:
             out.append(
                 f"- **{sub.name}** {sub.score:.0f}/100 (weight {sub.weight:g}): {sub.detail}"
@@ -110,7 +125,7 @@ def _manuscript_section(title: str, m: ManuscriptAnalysis, target: float) -> lis
                     break
                 lines.append(f"  - line {v.line}:{v.column} — {v.message}")
                 shown += 1
-        total = sum(len(sub.violations) for sub in f.score.subscores)
+        total = sum(len(sub.violations) + sub.violations_omitted for sub in f.score.subscores)
         if lines:
             out += ["- Violations:", *lines]
             if total > shown:

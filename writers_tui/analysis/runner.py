@@ -1,6 +1,10 @@
 """All the file I/O of the analysis, in one place: resolving what to analyse, reading
-manuscript files, project word lists, the story bible and the reading-ease preference,
-the on-disk cache, the Markdown report and the scores log.
+manuscript files, project word lists and the story bible, the on-disk cache, the
+Markdown report and the scores log.
+
+The writer's settings (reading-ease target, quote style …) are not read here: the caller
+passes a function giving a project's :class:`ProjectSettings` (the CLI reads them from the
+app's settings), so the analysis does not depend on the storage layer.
 
 The metric modules never touch the disk; this module feeds them text and persists their
 results. Writes are durable (temp file + fsync + ``os.replace``; appends fsync each line)
@@ -13,14 +17,14 @@ import contextlib
 import json
 import os
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 from writers_tui import atomic
 from writers_tui.analysis.characters import Character, parse_character_file
+from writers_tui.analysis.export import ManuscriptOut, Skipped
 from writers_tui.analysis.lists import LIST_NAMES, StyleLists, default_lists
 from writers_tui.analysis.manuscript import (
     ANALYZER_VERSION,
@@ -29,7 +33,7 @@ from writers_tui.analysis.manuscript import (
     ManuscriptAnalysis,
     SourceFile,
 )
-from writers_tui.analysis.models import FileAnalysis
+from writers_tui.analysis.models import FILE_ANALYSIS, FileAnalysis
 from writers_tui.analysis.scoring import ScoringConfig
 from writers_tui.paths import ProjectPaths
 from writers_tui.project import (
@@ -38,11 +42,12 @@ from writers_tui.project import (
     markdown_files_under,
     natural_key,
 )
-from writers_tui.storage.preferences import PreferenceError, Preferences
+from writers_tui.wordcount import NotTextError, decode_text
 
 __all__ = [
     "AnalysisInputError",
     "DiskCache",
+    "ProjectSettings",
     "RunResult",
     "Target",
     "analyze_targets",
@@ -51,14 +56,13 @@ __all__ = [
     "find_project_root",
     "load_characters",
     "load_style_lists",
-    "read_target_reading_ease",
     "resolve_targets",
     "write_text",
 ]
 
-CACHE_SCHEMA = 1
+#: 2: flags share messages, files carry prose-signal counts and unattributed mentions.
+CACHE_SCHEMA = 2
 SCORES_SCHEMA = 1
-DEFAULT_TARGET_READING_EASE = 65.0
 
 
 class AnalysisInputError(Exception):
@@ -89,6 +93,9 @@ class Target:
 
     root: Path | None  # the project folder, or None for files outside any project
     files: list[Path] = field(default_factory=list)
+    #: files named on the command line (a binary one is bad input; one found in a
+    #: folder is skipped with a warning)
+    named: set[Path] = field(default_factory=set)
 
     @property
     def paths(self) -> ProjectPaths | None:
@@ -118,7 +125,7 @@ def _markdown_under(folder: Path) -> list[Path]:
             pass
     except OSError as error:
         raise AnalysisInputError(f"cannot read folder {folder}: {error.strerror}") from None
-    return markdown_files_under(folder)
+    return markdown_files_under(folder, within=find_project_root(folder))
 
 
 def resolve_targets(paths: Sequence[Path]) -> list[Target]:
@@ -161,6 +168,8 @@ def resolve_targets(paths: Sequence[Path]) -> list[Target]:
         if target is None:
             target = by_root[root] = Target(root=root)
             order.append(target)
+        if path.is_file():
+            target.named.add(path)
         for file in files:
             if file not in seen:
                 seen.add(file)
@@ -209,26 +218,26 @@ def load_characters(paths: ProjectPaths | None) -> tuple[Character, ...]:
     return tuple(characters)
 
 
-def read_target_reading_ease(paths: ProjectPaths | None) -> float:
-    """The writer's ``analysis.target_reading_ease`` preference (65 outside a project).
+@dataclass(frozen=True, slots=True)
+class ProjectSettings:
+    """The writer's analysis settings for one project (the app's settings supply them)."""
 
-    Read-only: a damaged preferences file is reported by ``doctor``, not moved by an
-    analysis run, and any problem with it means the default.
-    """
-    if paths is None:
-        return DEFAULT_TARGET_READING_EASE
-    try:
-        preferences = Preferences(paths.root, quarantine_bad=False)
-    except PreferenceError:
-        return DEFAULT_TARGET_READING_EASE
-    return preferences.effective.analysis.target_reading_ease
+    target_reading_ease: float = 65.0
+    quote_style: str = "auto"
+    flag_filter_words_in_dialogue: bool = False
 
 
-def config_for(paths: ProjectPaths | None) -> AnalysisConfig:
+def config_for(
+    paths: ProjectPaths | None, settings: ProjectSettings | None = None
+) -> AnalysisConfig:
+    """The analysis configuration of a project: its lists, story bible and settings."""
+    settings = settings or ProjectSettings()
     return AnalysisConfig(
         lists=load_style_lists(paths),
         characters=load_characters(paths),
-        scoring=ScoringConfig(target_reading_ease=read_target_reading_ease(paths)),
+        quote_style=settings.quote_style,
+        flag_filter_words_in_dialogue=settings.flag_filter_words_in_dialogue,
+        scoring=ScoringConfig(target_reading_ease=settings.target_reading_ease),
     )
 
 
@@ -253,14 +262,15 @@ class DiskCache:
             data = json.loads(self._file(key).read_text(encoding="utf-8"))
             if data.get("schema_version") != CACHE_SCHEMA or data.get("key") != key:
                 return None
-            return FileAnalysis.from_cache(data["analysis"])
+            return FILE_ANALYSIS.validate_python(data["analysis"])
         except Exception:  # any damage at all is just a miss
             return None
 
     def put(self, key: str, analysis: FileAnalysis) -> None:
-        document = {"schema_version": CACHE_SCHEMA, "key": key, "analysis": analysis.to_cache()}
+        body = FILE_ANALYSIS.dump_json(analysis).decode("utf-8")
+        document = f'{{"schema_version":{CACHE_SCHEMA},"key":{json.dumps(key)},"analysis":{body}}}'
         with contextlib.suppress(OSError):
-            write_text(self._file(key), json.dumps(document, separators=(",", ":")), mode=0o600)
+            write_text(self._file(key), document, mode=0o600)
 
 
 # --- running -----------------------------------------------------------------------------
@@ -271,22 +281,33 @@ class RunResult:
     target: Target
     analysis: ManuscriptAnalysis
     target_reading_ease: float
+    #: one line per problem the writer should know about (a file read as Windows-1252)
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "project": str(self.target.root) if self.target.root else None,
-            "target_reading_ease": self.target_reading_ease,
-            **self.analysis.to_dict(),
-        }
+    def export(self) -> ManuscriptOut:
+        """This run in the shape of the ``--json`` output."""
+        return ManuscriptOut.of(
+            self.analysis,
+            project=str(self.target.root) if self.target.root else None,
+            target_reading_ease=self.target_reading_ease,
+            warnings=self.warnings,
+            skipped=self.skipped,
+        )
 
 
-def read_source(path: Path) -> str:
-    """A manuscript file's text; undecodable bytes become U+FFFD rather than an error."""
+def read_source(path: Path) -> tuple[str, str | None]:
+    """A manuscript file's text and a warning when its encoding was a guess.
+
+    Raises :class:`AnalysisInputError` when it cannot be read and
+    :class:`~writers_tui.wordcount.NotTextError` when it is not text.
+    """
     try:
         data = path.read_bytes()
     except OSError as error:
         raise AnalysisInputError(f"cannot read {path}: {error.strerror}") from None
-    return data.decode("utf-8", errors="replace")
+    decoded = decode_text(data)
+    return decoded.text, decoded.warning
 
 
 def _display_path(file: Path, root: Path | None) -> str:
@@ -307,27 +328,45 @@ def _chapter(file: Path, paths: ProjectPaths | None) -> str:
     return file.stem
 
 
-def analyze_targets(targets: Iterable[Target], *, use_disk_cache: bool = True) -> list[RunResult]:
-    """Read and analyse every target. Reads everything before anything is written."""
-    prepared: list[tuple[Target, list[SourceFile]]] = []
+def analyze_targets(
+    targets: Iterable[Target],
+    settings_for: Callable[[Path | None], ProjectSettings] | None = None,
+    *,
+    use_disk_cache: bool = True,
+) -> list[RunResult]:
+    """Read and analyse every target. Reads everything before anything is written.
+
+    ``settings_for(root)`` gives a project's settings (``root`` is None for loose files).
+    A binary file named on the command line is bad input; one found in a folder is
+    skipped and reported, so one stray file does not stop a whole manuscript.
+    """
+    prepared: list[tuple[Target, list[SourceFile], list[str], list[Skipped]]] = []
     for target in targets:
         paths = target.paths
-        sources = [
-            SourceFile(
-                path=_display_path(file, target.root),
-                text=read_source(file),
-                chapter=_chapter(file, paths),
-            )
-            for file in target.files
-        ]
-        prepared.append((target, sources))
+        sources: list[SourceFile] = []
+        warnings: list[str] = []
+        skipped: list[Skipped] = []
+        for file in target.files:
+            shown = _display_path(file, target.root)
+            try:
+                text, warning = read_source(file)
+            except NotTextError as error:
+                if file in target.named:
+                    raise AnalysisInputError(f"{file}: {error}") from None
+                skipped.append(Skipped(shown, str(error)))
+                continue
+            if warning:
+                warnings.append(f"{shown}: {warning}")
+            sources.append(SourceFile(path=shown, text=text, chapter=_chapter(file, paths)))
+        prepared.append((target, sources, warnings, skipped))
     results = []
-    for target, sources in prepared:
+    for target, sources, warnings, skipped in prepared:
         paths = target.paths
-        config = config_for(paths)
+        settings = settings_for(target.root) if settings_for else ProjectSettings()
+        config = config_for(paths, settings)
         store = DiskCache(paths.analysis_cache) if (paths and use_disk_cache) else None
         analysis = Analyzer(config, store=store).analyze(sources)
-        results.append(RunResult(target, analysis, config.scoring.target_reading_ease))
+        results.append(RunResult(target, analysis, settings.target_reading_ease, warnings, skipped))
     return results
 
 
@@ -340,6 +379,8 @@ def append_scores(result: RunResult, *, now: datetime | None = None) -> Path | N
     run_id = str(uuid.uuid4())
     stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     for file in result.analysis.files:
+        if file.score.total is None:
+            continue  # not scored (too little prose): nothing to draw a trend from
         record = {
             "schema_version": SCORES_SCHEMA,
             "time": stamp,

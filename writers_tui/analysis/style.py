@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -196,8 +197,9 @@ def _sentence_hits(
                 done.add(rule)  # one flag per rule and position
                 single_word_hit = single_word_hit or len(pattern) == 1
         if kind & 2:
-            # "really", "suddenly": already flagged by a list, do not count twice
-            if not single_word_hit:
+            # "really", "suddenly": already flagged by a list, do not count twice;
+            # "a deadly silence": an adjective after a determiner
+            if not single_word_hit and not (i and tokens[i - 1] in _DETERMINERS):
                 hits.append(("adverb", i, 1, token))
         elif kind & 4:
             j = i + 1
@@ -244,6 +246,11 @@ def interesting_words(vocabulary: Iterable[str], matcher: StyleMatcher) -> dict[
     return found
 
 
+#: The words before an -ly word that make it an adjective: "a deadly silence", "his
+#: friendly smile" (not "her" or "that": "told her quickly", "did that slowly").
+_DETERMINERS = _word_set("a an the his its their my our your such every each some any no another")
+
+
 def _message(rule: str, entry: str, text: str) -> str:
     if rule == "adverb":
         return f"-ly adverb “{text}”: would a stronger verb do the work?"
@@ -273,10 +280,23 @@ def _joined_by_gaps(segment: str, tokens: list[str], normalize: bool) -> bool:
     return parts == tokens
 
 
+def _in_spans(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
+    index = bisect_right(starts, offset) - 1
+    return index >= 0 and offset < spans[index][1]
+
+
 def flags_for_sentences(
-    doc: Document, sentences: Iterable[Sentence], matcher: StyleMatcher
+    doc: Document,
+    sentences: Iterable[Sentence],
+    matcher: StyleMatcher,
+    *,
+    filter_words_in_dialogue: bool = False,
 ) -> list[Flag]:
-    """Flags for the given sentences of ``doc``, in text order."""
+    """Flags for the given sentences of ``doc``, in text order. Filter words inside
+    dialogue are the character's voice ("I felt sick"): left out unless asked for.
+
+    Flags with the same rule and text share their text and message strings, so dense
+    flagging (a megabyte of "He was very tired.") costs a small object per flag."""
     sentences = list(sentences)
     vocabulary: set[str] = set()
     for sentence in sentences:
@@ -287,9 +307,14 @@ def flags_for_sentences(
     # Without it (lower-casing a "İ" changes the length), the words are located in the
     # original text by tokenizing the sentence, and compared case-insensitively.
     fallback = doc.norm is None
-    source = doc.prose if fallback else doc.norm
+    source = doc.prose if doc.norm is None else doc.norm
     text = doc.text
     line_col = doc.line_col
+    dialogue = (
+        [] if filter_words_in_dialogue else [s for p in doc.paragraphs for s in p.dialogue_spans]
+    )
+    dialogue_starts = [start for start, _ in dialogue]
+    messages: dict[tuple[str, str, str], tuple[str, str]] = {}
     for sentence in sentences:
         hits = _sentence_hits(sentence.tokens, matcher, interesting)
         if not hits:
@@ -319,23 +344,25 @@ def flags_for_sentences(
                 source[start:end], tokens[first : last + 1], fallback
             ):
                 continue  # the words are there but punctuation splits them: "as milk, as"
+            if rule == "filter_word" and dialogue and _in_spans(dialogue, dialogue_starts, start):
+                continue
             line, column = line_col(start)
             end_line, end_column = line_col(end)
             said = " ".join(text[start:end].split())
-            flags.append(
-                Flag(
-                    rule=rule,
-                    line=line,
-                    column=column,
-                    end_line=end_line,
-                    end_column=end_column,
-                    text=said,
-                    message=_message(rule, entry, said),
-                )
-            )
+            shared = messages.get((rule, entry, said))
+            if shared is None:
+                shared = messages[(rule, entry, said)] = (said, _message(rule, entry, said))
+            flags.append(Flag(rule, line, column, end_line, end_column, shared[0], shared[1]))
     return flags
 
 
-def find_style_flags(doc: Document, lists: StyleLists) -> list[Flag]:
+def find_style_flags(
+    doc: Document, lists: StyleLists, *, filter_words_in_dialogue: bool = False
+) -> list[Flag]:
     """Every style flag in a parsed document."""
-    return flags_for_sentences(doc, doc.sentences, matcher_for(lists))
+    return flags_for_sentences(
+        doc,
+        doc.sentences,
+        matcher_for(lists),
+        filter_words_in_dialogue=filter_words_in_dialogue,
+    )

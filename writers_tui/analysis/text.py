@@ -13,17 +13,20 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from sys import intern
 
 from writers_tui.wordcount import WORD_RE, is_word_char, mask_markdown
 
 __all__ = [
     "ABBREVIATIONS",
     "NUMBER_ABBREVIATIONS",
+    "QUOTE_STYLES",
     "Document",
     "Heading",
     "Paragraph",
     "Scene",
     "Sentence",
+    "dialogue_spans",
     "locate_token",
     "normalize_prose",
     "parse_document",
@@ -71,27 +74,65 @@ _TERMINATOR = re.compile(
     r"(?>(?<=\.)(?:[ \u00a0]\.){2,}|[.!?\u2026]*)"
     r"|(?<=\u2014)(?=[\"\u201d\u2019'\u00bb])"
     r"|(?<=-)-(?=[\"\u201d\u2019'\u00bb]))"
-    r"[\"\u201d\u2019'\u00bb)\]*_]*+(?=\s|$)"
+    r"[\"\u201d\u2019'\u00bb)\]*_]*+"
+    # then a space or the paragraph end, or a dash glued to the stop and a new sentence
+    # (Gutenberg's "variance.--'There is"); "Mr.--" is still an abbreviation
+    r"(?:(?=\s|$)|(?<=[.!?\u2026\"\u201d\u2019'\u00bb])(?:--|[\u2014\u2013])"
+    r"(?=[\"'\u201c\u2018\u00ab(\[]*[A-Z]))"
 )
 _WORD_BEFORE = re.compile(r"(?<![^\W_])([^\W\d_]+)\Z")
 _SPACES = re.compile(r"\s*")
 _NEXT = re.compile(r"\s*(\S?)")
 #: Titles allowed before the speaker's name in a dialogue tag: '"Stop!" Mr. Darcy cried.'
 _TAG_TITLES = "Mr|Mrs|Ms|Mme|Mlle|Dr|St|Prof|Rev|Capt|Col|Gen|Lt|Sgt|Sir|Lady|Lord|Miss|Madam"
+#: A capitalised pronoun after "?'" opens a new sentence ("'Who is this?' She said it to
+#: the Knave"): in a tag the pronoun is lower case ("'Who is this?' she said").
 _DIALOGUE_TAG = re.compile(
-    rf"\s+(?:(?:{_TAG_TITLES})\.?\s+)?"
+    rf"\s+(?!(?:He|She|It|I|We|You|They)\s)(?:(?:{_TAG_TITLES})\.?\s+)?"
     rf"[A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*)?\s+(?:{_SPEECH_VERBS})\b"
 )
 
-# Dialogue: text inside double quotes (straight, curly, guillemets) or curly single quotes.
-# An unclosed quote runs to the end of its paragraph, the convention for a speech that
-# continues into the next paragraph.
-_DIALOGUE = re.compile(
-    r"\"[^\"]*(?:\"|$)"
-    r"|\u201c[^\u201d]*(?:\u201d|$)"
-    r"|\u00ab[^\u00bb]*(?:\u00bb|$)"
-    r"|\u2018(?:[^\u2019]|\u2019(?=[^\W_]))*(?:\u2019|$)"
+# Dialogue. Double quotes (straight, curly, guillemets) pair up; curly single quotes too,
+# where a "’" followed by a letter is an apostrophe ("don’t"). A straight single quote
+# opens dialogue only after a space, a bracket or a dash and before a letter, unless it
+# starts a known elision ('tis, 'em); it closes at the first "'" that is not between
+# letters, not after a space, and not a plural possessive before a word ("the Bennets'
+# house"). An unclosed
+# quote runs to the end of its paragraph (a speech continued in the next paragraph), but
+# an unclosed straight single quote only when it opens the paragraph: a stray apostrophe
+# ('ello) must not turn a whole paragraph into dialogue.
+_DOUBLE = r"\"[^\"]*(?:\"|$)|\u201c[^\u201d]*(?:\u201d|$)|\u00ab[^\u00bb]*(?:\u00bb|$)"
+_CURLY_SINGLE = r"\u2018(?:[^\u2019]|\u2019(?=[^\W_]))*(?:\u2019|$)"
+_STRAIGHT_SINGLE = (
+    r"(?<![^\s(\[\u201c\"\u2014\u2013-])'"
+    r"(?!(?i:tis|twas|twere|twould|twill|em|cause|cos|til|n|bout|un)\b|\d0?s\b)"
+    r"(?=[^\W_]|[\u201c\"\u2018])"
+    r"(?:[^']|(?<=[^\W_])'(?=[^\W_])|(?<=[sS])'(?=[ \t]+[^\W\d_])|(?<=\s)')*(?:(')|$)"
 )
+#: Quote styles a project may set: which marks open dialogue.
+QUOTE_STYLES = ("auto", "double", "single")
+_DIALOGUE_BY_STYLE = {
+    "auto": re.compile(f"{_DOUBLE}|{_CURLY_SINGLE}|{_STRAIGHT_SINGLE}"),
+    "double": re.compile(_DOUBLE),
+    "single": re.compile(f"{_CURLY_SINGLE}|{_STRAIGHT_SINGLE}"),
+}
+
+
+def dialogue_spans(
+    prose: str, start: int, end: int, quote_style: str = "auto"
+) -> list[tuple[int, int]]:
+    """The quoted stretches of one paragraph ``prose[start:end]`` (see the rules above)."""
+    pattern = _DIALOGUE_BY_STYLE.get(quote_style, _DIALOGUE_BY_STYLE["auto"])
+    spans: list[tuple[int, int]] = []
+    pos = start
+    while (quote := pattern.search(prose, pos, end)) is not None:
+        opened = quote.start()
+        if prose[opened] == "'" and quote.group(1) is None and prose[start:opened].strip():
+            pos = opened + 1  # an unclosed "'" inside a paragraph: an apostrophe after all
+            continue
+        spans.append((opened, quote.end()))
+        pos = max(quote.end(), opened + 1)
+    return spans
 
 
 @dataclass(slots=True)
@@ -201,7 +242,7 @@ def _no_split_after(prose: str, term: re.Match[str], para_start: int) -> bool:
     following = nxt.group(1) if nxt else ""
     if following and following.islower():
         return True  # "Wait… what?", "e.g. the", '"Go!" she said'
-    punct = term.group()
+    punct = term.group().rstrip("-\u2014\u2013")
     core = punct.rstrip("\"\u201d\u2019'\u00bb)]*_")
     if core == ".":
         before = _WORD_BEFORE.search(prose, max(para_start, term.start() - 12), term.start())
@@ -251,38 +292,49 @@ def _build_paragraph(
     line: int,
     end_line: int,
     line_starts: list[int],
+    quote_style: str,
 ) -> Paragraph:
     findall = WORD_RE.findall
     para = Paragraph(start=start, end=end, line=line, end_line=end_line)
     total = 0
     for s_start, s_end in split_sentences(prose, start, end):
+        # interned: a novel repeats a few thousand words, so each sentence's list points at
+        # shared strings instead of holding its own copies (a third of the memory)
         if norm is not None:
-            tokens = findall(norm, s_start, s_end)
+            tokens = list(map(intern, findall(norm, s_start, s_end)))
         else:
-            tokens = [t.lower().replace("\u2019", "'") for t in findall(prose, s_start, s_end)]
+            tokens = [
+                intern(t.lower().replace("\u2019", "'")) for t in findall(prose, s_start, s_end)
+            ]
         n = len(tokens)
         if not n:
             continue
         # the sentence's line is the line of its first non-space character
-        first = _SPACES.match(prose, s_start, s_end).end()
+        spaces = _SPACES.match(prose, s_start, s_end)
+        first = spaces.end() if spaces else s_start
         s_line = bisect_right(line_starts, first)
         para.sentences.append(Sentence(start=first, end=s_end, line=s_line, words=n, tokens=tokens))
         total += n
     para.words = total
     if total:
         dialogue = 0
-        for quote in _DIALOGUE.finditer(prose, start, end):
-            q_words = len(findall(prose, quote.start(), quote.end()))
+        for q_start, q_end in dialogue_spans(prose, start, end, quote_style):
+            q_words = len(findall(prose, q_start, q_end))
             if q_words:
                 dialogue += q_words
-                para.dialogue_spans.append((quote.start(), quote.end()))
+                para.dialogue_spans.append((q_start, q_end))
         para.dialogue_words = dialogue
     return para
 
 
-def parse_document(text: str) -> Document:
-    """Parse one Markdown file. Never raises on odd input; empty text gives an empty model."""
-    masked = mask_markdown(text, keep_headings=True)
+def parse_document(text: str, quote_style: str = "auto") -> Document:
+    """Parse one Markdown file. Never raises on odd input; empty text gives an empty model.
+
+    ``text`` should have ``\\n`` line ends (:func:`writers_tui.wordcount.normalize_newlines`).
+    """
+    item_starts: list[int] = []
+    masked = mask_markdown(text, keep_headings=True, item_starts=item_starts)
+    items = set(item_starts)
     line_starts = _line_starts(text)
     headings: list[Heading] = []
     breaks: list[int] = []
@@ -294,7 +346,9 @@ def parse_document(text: str) -> Document:
     def close_paragraph(end: int, end_line: int) -> None:
         nonlocal para_start
         if para_start >= 0:
-            para = _build_paragraph(prose, norm, para_start, end, para_line, end_line, line_starts)
+            para = _build_paragraph(
+                prose, norm, para_start, end, para_line, end_line, line_starts, quote_style
+            )
             if para.words:
                 scenes[-1].paragraphs.append(para)
             para_start = -1
@@ -328,6 +382,8 @@ def parse_document(text: str) -> Document:
     for index, kind in enumerate(kinds):
         line_start = line_starts[index]
         if kind == "text":
+            if line_start in items and para_start >= 0:
+                close_paragraph(line_start - 1, index)  # a list item is a block of its own
             if para_start < 0:
                 para_start = line_start
                 para_line = index + 1
