@@ -55,6 +55,8 @@ def project_settings(root: Path | None) -> ProjectSettings:
         target_reading_ease=analysis.target_reading_ease,
         quote_style=analysis.quote_style,
         flag_filter_words_in_dialogue=analysis.flag_filter_words_in_dialogue,
+        spell_check=analysis.spell_check,
+        spelling_dictionary=analysis.spelling_dictionary,
     )
 
 

@@ -148,6 +148,7 @@ def test_every_default_list_ships_and_every_rule_has_a_name() -> None:
         "cliche",
         "anti_pattern",
         "echo",
+        "spelling",
     }
 
 

@@ -49,6 +49,7 @@ from writers_tui.analysis.repetition import (
     phrase_counts,
 )
 from writers_tui.analysis.scoring import Measures, Score, ScoringConfig, score_file, score_measures
+from writers_tui.analysis.spelling import SpellingConfig, find_misspellings, speller_for
 from writers_tui.analysis.style import find_style_flags
 from writers_tui.analysis.text import QUOTE_STYLES, parse_document
 from writers_tui.wordcount import normalize_newlines
@@ -88,6 +89,9 @@ class AnalysisConfig:
     quote_style: str = "auto"
     #: filter words inside dialogue are the character's voice: not flagged unless asked
     flag_filter_words_in_dialogue: bool = False
+    #: the spell check, or None for none (the runner turns it on per the project's
+    #: settings: on by default there); off here so a bare measurement needs no dictionary
+    spelling: SpellingConfig | None = None
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
 
     def __post_init__(self) -> None:
@@ -106,6 +110,7 @@ class AnalysisConfig:
             ",".join(map(str, self.phrase_sizes)),
             self.quote_style,
             str(self.flag_filter_words_in_dialogue),
+            self.spelling.fingerprint if self.spelling else "no spelling",
         )
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
@@ -142,7 +147,7 @@ def analyze_text(text: str, config: AnalysisConfig | None = None) -> FileAnalysi
     word_chars = sum(len(word) * n for word, n in vocabulary.items())
     prose = doc.prose
     text_chars = len(prose) - sum(prose.count(space) for space in " \n\t\u00a0")
-    longest = sorted(sentences, key=lambda s: (-s.words, s.start))[:LONGEST_SENTENCES]
+    longest = heapq.nsmallest(LONGEST_SENTENCES, sentences, key=lambda s: (-s.words, s.start))
     stopwords = config.lists.get("stopwords")
     style = find_style_flags(
         doc, config.lists, filter_words_in_dialogue=config.flag_filter_words_in_dialogue
@@ -150,9 +155,12 @@ def analyze_text(text: str, config: AnalysisConfig | None = None) -> FileAnalysi
     echoes = find_echoes(
         doc, stopwords, window=config.echo_window, min_length=config.echo_min_length
     )
-    # both lists are in text order already: merging costs no sort keys for every flag
-    flags = list(heapq.merge(style, echoes, key=_flag_order))
-    del style, echoes
+    spelling = (
+        find_misspellings(doc, vocabulary, speller_for(config.spelling)) if config.spelling else []
+    )
+    # the lists are in text order already: merging costs no sort keys for every flag
+    flags = list(heapq.merge(style, echoes, spelling, key=_flag_order))
+    del style, echoes, spelling
     characters: dict[str, CharacterHits] = {}
     unattributed: dict[str, Mention] = {}
     if config.characters:

@@ -35,6 +35,12 @@ from writers_tui.analysis.manuscript import (
 )
 from writers_tui.analysis.models import FILE_ANALYSIS, FileAnalysis
 from writers_tui.analysis.scoring import ScoringConfig
+from writers_tui.analysis.spelling import (
+    DEFAULT_DICTIONARY,
+    SpellingConfig,
+    dictionary_note,
+    parse_words,
+)
 from writers_tui.paths import ProjectPaths
 from writers_tui.project import (
     MANUSCRIPT_SUFFIXES,
@@ -55,6 +61,8 @@ __all__ = [
     "config_for",
     "find_project_root",
     "load_characters",
+    "load_places",
+    "load_project_words",
     "load_style_lists",
     "resolve_targets",
     "write_text",
@@ -196,13 +204,14 @@ def load_style_lists(paths: ProjectPaths | None) -> StyleLists:
     return lists
 
 
-def load_characters(paths: ProjectPaths | None) -> tuple[Character, ...]:
-    """Characters of the story bible, ``reference/characters/*.md`` in name order."""
-    if paths is None or not paths.characters.is_dir():
+def _bible_entries(folder: Path | None) -> tuple[Character, ...]:
+    """The entries of one story-bible folder (``*.md``, name order): a name and aliases
+    each, read as character files are (front matter, first heading or file name)."""
+    if folder is None or not folder.is_dir():
         return ()
     characters: list[Character] = []
     try:
-        files = sorted(paths.characters.iterdir(), key=lambda p: natural_key(p.name))
+        files = sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
     except OSError:
         return ()
     for file in files:
@@ -218,6 +227,35 @@ def load_characters(paths: ProjectPaths | None) -> tuple[Character, ...]:
     return tuple(characters)
 
 
+def load_characters(paths: ProjectPaths | None) -> tuple[Character, ...]:
+    """Characters of the story bible, ``reference/characters/*.md`` in name order."""
+    return _bible_entries(paths.characters if paths else None)
+
+
+def load_places(paths: ProjectPaths | None) -> tuple[Character, ...]:
+    """Places of the story bible, ``reference/places/*.md``: only their names are used
+    (they join the spelling word list)."""
+    return _bible_entries(paths.reference / "places" if paths else None)
+
+
+def load_project_words(
+    paths: ProjectPaths | None, characters: Iterable[Character] = ()
+) -> frozenset[str]:
+    """The words the spell check accepts besides its dictionary: ``reference/style/
+    words.txt`` and every word of the story bible's names and aliases (characters and
+    places), case kept. An unreadable word list is skipped: it must never stop an
+    analysis."""
+    words: set[str] = set()
+    if paths is None:
+        return frozenset()
+    with contextlib.suppress(OSError):
+        text = (paths.style_lists / "words.txt").read_text(encoding="utf-8", errors="replace")
+        words |= parse_words(text)
+    for entry in (*characters, *load_places(paths)):
+        words |= parse_words("\n".join(entry.names))
+    return frozenset(words)
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectSettings:
     """The writer's analysis settings for one project (the app's settings supply them)."""
@@ -225,6 +263,8 @@ class ProjectSettings:
     target_reading_ease: float = 65.0
     quote_style: str = "auto"
     flag_filter_words_in_dialogue: bool = False
+    spell_check: bool = True
+    spelling_dictionary: str = DEFAULT_DICTIONARY
 
 
 def config_for(
@@ -232,11 +272,21 @@ def config_for(
 ) -> AnalysisConfig:
     """The analysis configuration of a project: its lists, story bible and settings."""
     settings = settings or ProjectSettings()
+    characters = load_characters(paths)
+    spelling = (
+        SpellingConfig(
+            dictionary=settings.spelling_dictionary,
+            words=load_project_words(paths, characters),
+        )
+        if settings.spell_check
+        else None
+    )
     return AnalysisConfig(
         lists=load_style_lists(paths),
-        characters=load_characters(paths),
+        characters=characters,
         quote_style=settings.quote_style,
         flag_filter_words_in_dialogue=settings.flag_filter_words_in_dialogue,
+        spelling=spelling,
         scoring=ScoringConfig(target_reading_ease=settings.target_reading_ease),
     )
 
@@ -364,6 +414,9 @@ def analyze_targets(
         paths = target.paths
         settings = settings_for(target.root) if settings_for else ProjectSettings()
         config = config_for(paths, settings)
+        note = dictionary_note(settings.spelling_dictionary) if settings.spell_check else None
+        if note:
+            warnings.append(note)
         store = DiskCache(paths.analysis_cache) if (paths and use_disk_cache) else None
         analysis = Analyzer(config, store=store).analyze(sources)
         results.append(RunResult(target, analysis, settings.target_reading_ease, warnings, skipped))

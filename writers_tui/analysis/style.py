@@ -14,6 +14,7 @@ import threading
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress
 
 from writers_tui.analysis.lists import StyleLists
 from writers_tui.analysis.models import Flag
@@ -28,7 +29,8 @@ def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-#: rule key → what the writer reads. ``echo`` flags come from :mod:`.repetition`.
+#: rule key → what the writer reads. ``echo`` flags come from :mod:`.repetition`,
+#: ``spelling`` flags from :mod:`.spelling`.
 RULES: dict[str, str] = {
     "adverb": "-ly adverb",
     "filter_word": "Filter word",
@@ -38,6 +40,7 @@ RULES: dict[str, str] = {
     "cliche": "Cliché",
     "anti_pattern": "Anti-pattern",
     "echo": "Echo word",
+    "spelling": "Spelling",
 }
 
 _PHRASE_RULES = {
@@ -167,11 +170,10 @@ def _sentence_hits(
     hits: list[tuple[str, int, int, str]] = []
     covered: dict[str, int] = {}  # rule → last token index inside its previous hit
     index = matcher.index
-    get = interesting.get
-    for i, token in enumerate(tokens):
-        kind = get(token)
-        if kind is None:
-            continue
+    # only the interesting words enter the Python loop; the filter runs in C
+    for i in compress(range(len(tokens)), map(interesting.__contains__, tokens)):
+        token = tokens[i]
+        kind = interesting[token]
         single_word_hit = False
         # "the" not followed by "air": the common case, decided in a few lookups
         if kind & 1 and (
