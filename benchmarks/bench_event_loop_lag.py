@@ -33,8 +33,8 @@ from benchmarks._prose import prose
 from writers_tui.atomic import atomic_write_text
 from writers_tui.storage.autosave import AutoSaver
 from writers_tui.storage.buffers import Buffer, BufferStore
-from writers_tui.storage.text_codec import sha256_hex
 from writers_tui.storage.session import Session
+from writers_tui.storage.text_codec import sha256_hex
 
 TICK = 0.001
 SAVE_EVERY = 0.1

@@ -15,7 +15,7 @@ from writers_tui.ai.pricing import price
 from writers_tui.cli import main
 from writers_tui.config import Budget, PreferencesData
 from writers_tui.paths import ProjectPaths, user_config_file
-from writers_tui.storage.models import SessionData
+from writers_tui.storage.models import LedgerRecord, SessionData
 from writers_tui.storage.stores import preferences_store, session_store
 
 GPT_COST = price("openai/gpt-4o", 1000, 500).cost
@@ -238,7 +238,7 @@ def test_report_json_shape(project: Path) -> None:
         "count": 3,
         "unpriced_count": 0,
     }
-    assert report["ledger"] == {"records": 4, "skipped_lines": 0}
+    assert report["ledger"] == {"records": 4, "skipped_lines": 0, "duplicate_lines": 0}
     assert report["budget"] == []
 
 
@@ -381,3 +381,82 @@ def test_a_project_cannot_plant_a_price_override(project: Path) -> None:
     assert code == 0
     assert Decimal(str(json.loads(out)["cost"])) == GPT_COST
     assert "'providers' can only be set in your user config" in err
+
+
+# -- hostile ledgers (issue 7) -------------------------------------------------------
+
+
+def _plant(project: Path, *lines: str) -> None:
+    ledger = ProjectPaths(project).ledger
+    ledger.parent.mkdir(exist_ok=True)
+    with open(ledger, "a") as handle:
+        handle.writelines(line + "\n" for line in lines)
+
+
+def _line(cost: object, record_id: str = "") -> str:
+    """A ledger line as a hostile folder may hold it: a real record with ``cost`` forced."""
+    record = LedgerRecord(
+        provider="openai", model="gpt-4o", input_tokens=1000, output_tokens=500,
+        cost_source="user price",
+    ).model_dump(mode="json")  # fmt: skip
+    record["cost"] = cost
+    if record_id:
+        record["id"] = record_id
+    return json.dumps(record)
+
+
+def test_show_warns_once_with_the_count_of_lines_not_counted(project: Path) -> None:
+    _plant(project, _line(-1000), _line(1, "same-id"), _line(1, "same-id"), "{torn")
+    code, out, err = run(str(project), "--json")
+    assert code == 0
+    assert json.loads(out)["total"] == 1
+    warnings = [line for line in err.splitlines() if "skipped" in line]
+    assert len(warnings) == 1 and "3 line(s) skipped (1 repeat an earlier id)" in warnings[0]
+
+
+def test_add_records_after_huge_values_and_never_tracebacks(project: Path) -> None:
+    _plant(project, *(_line(999999999999) for _ in range(3)))
+    code, _, err = add(project)
+    assert code == 0, err
+    assert len(ledger_lines(project)) == 4
+    code, out, _ = run(str(project), "--json", "--period", "all")
+    assert json.loads(out)["total"] == float(GPT_COST)
+
+
+def test_the_summary_failure_warning_is_printed_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert add(project)[0] == 0
+    budget = PreferencesData(budget=Budget(daily_limit=Decimal(1)))
+    preferences_store(project).save_sync(budget)
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("writers_tui.storage.json_store.atomic_write_bytes", full_disk)
+    code, _, err = add(project)
+    assert code == 0
+    assert err.count("costs.json could not be updated") == 1, err
+
+
+@pytest.mark.parametrize("command", ["add", "show"])
+def test_a_symlinked_ledger_is_one_line_exit_2_and_untouched(
+    project: Path, tmp_path: Path, command: str
+) -> None:
+    outside = tmp_path / "bashrc"
+    outside.write_text("echo hi\n")
+    (project / ".session").mkdir()
+    ProjectPaths(project).ledger.symlink_to(outside)
+    code, out, err = add(project) if command == "add" else run(str(project))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "symbolic link" in err
+    assert outside.read_text() == "echo hi\n"
+
+
+def test_tokens_beyond_the_ledger_bound_are_bad_input(project: Path) -> None:
+    code, _, err = run(
+        "add", str(project), "--model", "openai/gpt-4o",
+        "--input-tokens", str(10**9 + 1), "--output-tokens", "1",
+    )  # fmt: skip
+    assert code == 2 and "input-tokens" in err
+    assert ledger_lines(project) == []

@@ -102,7 +102,7 @@ def test_doctor_healthy_then_problems(project: Path) -> None:
     (project / ".session" / "costs.jsonl").write_text('{"torn": \n{"id": 1}\n')
     code, out, _ = _run("doctor", str(project))
     assert code == 1
-    assert "preferences" in out and "unreadable lines" in out
+    assert "preferences" in out and "2 line(s) skipped" in out
     assert (project / ".session" / "preferences.json").exists(), "doctor never moves files"
 
 

@@ -20,8 +20,11 @@ from rich.console import Console
 from rich.table import Table
 
 from writers_tui import __version__
+from writers_tui.atomic import UnsafePath
 from writers_tui.cli_analyze import analyze
 from writers_tui.cli_app import can_open_studio, open_studio
+from writers_tui.cli_ask import ask
+from writers_tui.cli_cache import cache
 from writers_tui.cli_common import BAD_INPUT, echo_json, fail, resolve_project
 from writers_tui.cli_costs import costs
 from writers_tui.cli_project import demo, new
@@ -79,6 +82,8 @@ class ProjectGroup(click.Group):
         except click.Abort:
             click.echo("Aborted.", err=True)
             sys.exit(1)
+        except UnsafePath as error:  # a link planted in .session/ or output/: refused
+            fail(str(error))
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -261,3 +266,5 @@ main.add_command(new)
 main.add_command(demo)
 main.add_command(costs)
 main.add_command(analyze)
+main.add_command(ask)
+main.add_command(cache)

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from writers_tui.ai import pricing
+from writers_tui.atomic import UnsafePath
 from writers_tui.cli_common import echo_json, fail, resolve_project
 from writers_tui.config import Settings, SettingsError, load_settings
 from writers_tui.storage.costs import (
@@ -32,7 +33,7 @@ from writers_tui.storage.costs import (
     CostTracker,
     format_usd,
 )
-from writers_tui.storage.models import CostTotals
+from writers_tui.storage.models import MAX_TOKENS, CostTotals
 from writers_tui.storage.stores import session_store
 from writers_tui.values import Money
 
@@ -40,8 +41,9 @@ FAILED = 1
 MAX_OPERATION_NAME = 64
 _MONEY = TypeAdapter(Money)
 
-#: Token counts a real call could have; beyond this a typo, not an expense.
-TOKENS = click.IntRange(min=0, max=10**10)
+#: Token counts a real call could have; beyond this a typo, not an expense. The ledger's
+#: own bound, so nothing `costs add` accepts is later skipped as out of bounds.
+TOKENS = click.IntRange(min=0, max=MAX_TOKENS)
 
 INPUT_TOKENS_HELP = (
     "Prompt tokens NOT counting cached (cache-read) tokens; give those with --cached-tokens."
@@ -98,8 +100,11 @@ def _warn(messages: list[str]) -> None:
         click.echo(f"writers-tui: warning: {message}", err=True)
 
 
-def _disk_failure(error: OSError) -> NoReturn:
-    click.echo(f"writers-tui: could not record the cost: {error.strerror or error}", err=True)
+def _disk_failure(error: OSError, doing: str) -> NoReturn:
+    """A link planted in .session/ is bad input (exit 2); any other disk error is exit 1."""
+    if isinstance(error, UnsafePath):
+        fail(str(error))
+    click.echo(f"writers-tui: could not {doing}: {error.strerror or error}", err=True)
     raise SystemExit(FAILED)
 
 
@@ -144,15 +149,22 @@ def add(
         fail(f"--model: {error}")
     try:
         tracker = CostTracker(root, _live_session_id(root), budget=settings.budget, price=price)
-        record, priced = tracker.price_operation(
-            operation, model, input_tokens, output_tokens, cached_tokens=cached_tokens
-        )
+        skipped_before = tracker.skipped_lines
+        try:
+            record, priced = tracker.price_operation(
+                operation, model, input_tokens, output_tokens, cached_tokens=cached_tokens
+            )
+        except ValueError as error:
+            fail(str(error))
         tracker.record(record)
         budget_warning = tracker.should_warn_budget()
     except OSError as error:
-        _disk_failure(error)
+        _disk_failure(error, "record the cost")
     _warn([priced.warning] if priced.warning else [])
     _warn(tracker.take_warnings())
+    ledger_warning = tracker.ledger_warning()
+    if ledger_warning and tracker.skipped_lines > skipped_before:
+        _warn([ledger_warning])
     if budget_warning:
         _warn([budget_warning])
     if as_json:
@@ -209,6 +221,7 @@ def _report(tracker: CostTracker, period: str, by: str | None) -> dict[str, Any]
         "ledger": {
             "records": tracker.ledger_records,
             "skipped_lines": tracker.skipped_lines,
+            "duplicate_lines": tracker.duplicate_lines,
         },
     }
     if by is not None:
@@ -297,8 +310,14 @@ def show(project: str | None, period: str, by: str | None, as_json: bool, as_csv
         fail("--json and --csv cannot be used together")
     root = resolve_project(project)
     budget = _settings(root).budget
-    tracker = CostTracker(root, _live_session_id(root), budget=budget, readonly=True)
+    try:
+        tracker = CostTracker(root, _live_session_id(root), budget=budget, readonly=True)
+    except OSError as error:
+        _disk_failure(error, "read the costs")
     _warn(tracker.take_warnings())
+    ledger_warning = tracker.ledger_warning()
+    if ledger_warning:
+        _warn([ledger_warning])
     report = _report(tracker, period, by)
     if as_json:
         echo_json(report)

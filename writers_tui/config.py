@@ -109,7 +109,7 @@ BINDING_IDS: tuple[str, ...] = (
     "command_palette",
     "quit",
     "focus_mode",
-    "toggle_inspector",
+    "help",
 )
 
 
@@ -164,6 +164,18 @@ class AnalysisSettings(_Section):
     flag_filter_words_in_dialogue: bool = Field(
         default=False,
         description="Flag filter words inside dialogue too (off: they are the character's voice).",
+    )
+    spell_check: bool = Field(
+        default=True,
+        description="Flag words missing from the dictionary and reference/style/words.txt.",
+    )
+    spelling_dictionary: str = Field(
+        default="en_US",
+        pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$",
+        description=(
+            "Hunspell dictionary: en_US ships with the app; others (en_GB …) are used when "
+            "the system has them (Enchant or /usr/share/hunspell), else en_US."
+        ),
     )
 
 
@@ -487,8 +499,13 @@ def _read_json_object(path: Path) -> dict[str, Any]:
     """A settings file's JSON object; SettingsError naming the file when it is not one."""
     if path.exists() and not path.is_file():
         raise SettingsError(f"{path}: not a regular file")
-    with path.open("rb") as handle:
-        data = handle.read(MAX_SETTINGS_BYTES + 1)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SETTINGS_BYTES + 1)
+    except FileNotFoundError:
+        raise
+    except OSError as error:  # EACCES, EIO …: say what it is, not "not valid JSON"
+        raise SettingsError(f"{path}: cannot be read: {error.strerror or error}") from error
     if len(data) > MAX_SETTINGS_BYTES:
         raise SettingsError(f"{path}: larger than {MAX_SETTINGS_BYTES // 1024} KiB")
     try:

@@ -7,6 +7,7 @@ platformdirs. Nothing here touches the disk at import time.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import platformdirs
@@ -20,8 +21,32 @@ PLANNING_DIR = "planning"
 OUTPUT_DIR = "output"
 REPORTS_DIR = "output/reports"
 
+#: The welcome screen's and palette's recent projects, in :func:`user_data_dir`.
+RECENT_PROJECTS_FILE = "recent-projects.json"
+
 #: Folders whose files are the writer's work, watched for outside edits.
 TRACKED_DIRS: tuple[str, ...] = (MANUSCRIPT_DIR, REFERENCE_DIR, PLANNING_DIR)
+
+#: Folders only the app writes in. A project folder is untrusted input (a co-author's zip,
+#: a cloned repo), so nothing at or below these names is ever reached through a link.
+GUARDED_DIRS: tuple[str, ...] = (SESSION_DIR, OUTPUT_DIR)
+
+
+def guarded_split(folder: Path) -> tuple[Path, tuple[str, ...]]:
+    """``(anchor, names)``: where a walk to ``folder`` that follows no link starts, and the
+    folder names it takes from there.
+
+    Inside a project's ``.session/`` or ``output/`` the anchor is the project root (the
+    folder the writer chose, links and all) and every name from the guarded folder down
+    must be a real folder. Anywhere else (the writer's own folders, user data dirs)
+    ``folder`` itself is the anchor and there is nothing below it to check. The innermost
+    guarded name wins, so a project kept inside a folder called ``output`` still works.
+    """
+    parts = Path(folder).absolute().parts
+    for index in range(len(parts) - 1, 0, -1):
+        if parts[index] in GUARDED_DIRS:
+            return Path(*parts[:index]), parts[index:]
+    return Path(*parts), ()
 
 
 class ProjectPaths:
@@ -92,6 +117,16 @@ class ProjectPaths:
         return self.session_dir / "preferences.json"
 
     @property
+    def trash(self) -> Path:
+        """Deleted binder entries, each restorable (``storage/manuscript_ops.py``)."""
+        return self.session_dir / "trash"
+
+    @property
+    def snapshots(self) -> Path:
+        """Revision snapshots, one folder per file (``storage/snapshots.py``)."""
+        return self.session_dir / "snapshots"
+
+    @property
     def recovery(self) -> Path:
         return self.session_dir / "recovery"
 
@@ -114,6 +149,20 @@ class ProjectPaths:
     def tracked_dirs(self) -> list[Path]:
         return [self.root / name for name in TRACKED_DIRS]
 
+    def contains(self, relative: str) -> bool:
+        """Whether a path read from a state file names something inside the project.
+
+        ``current.json``, journal sidecars and breadcrumbs come from an untrusted folder:
+        absolute paths, ``..`` and a path that leaves the project through a linked folder
+        are all refused (the last one is why this resolves links).
+        """
+        candidate = Path(relative)
+        if not relative or candidate.is_absolute() or ".." in candidate.parts:
+            return False
+        real_root = os.path.realpath(self.root)
+        real = os.path.realpath(self.root / candidate)
+        return os.path.commonpath([real_root, real]) == real_root
+
     def is_project(self) -> bool:
         """A folder is a project when it has a manuscript/ or a .session/ folder."""
         return self.manuscript.is_dir() or self.session_dir.is_dir()
@@ -125,6 +174,11 @@ def user_config_dir() -> Path:
 
 def user_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def user_log_dir() -> Path:
+    """Where logs go when the project folder must not be written (read-only mode)."""
+    return Path(platformdirs.user_state_dir(APP_NAME)) / "logs"
 
 
 def user_recovery_dir() -> Path:

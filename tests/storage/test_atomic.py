@@ -13,6 +13,7 @@ import pytest
 
 from writers_tui.atomic import (
     _TEMP_NAME,
+    UnsafePath,
     append_line,
     atomic_write_bytes,
     atomic_write_text,
@@ -186,16 +187,20 @@ def test_concurrent_appends_from_processes_do_not_interleave(tmp_path: Path) -> 
     _check_records(log, 4, 80)
 
 
-def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+def test_a_link_is_refused_not_followed_nor_replaced(tmp_path: Path) -> None:
+    """The writer's manuscript links are resolved by the BufferStore (test_buffers); the
+    atomic layer itself never writes through one."""
     synced = tmp_path / "dropbox" / "ch1.md"
     synced.parent.mkdir()
     synced.write_text("old\n")
     link = tmp_path / "manuscript" / "ch1.md"
     link.parent.mkdir()
     link.symlink_to(synced)
-    atomic_write_text(link, "new\n")
+    with pytest.raises(UnsafePath, match=r"ch1\.md is a symbolic link"):
+        atomic_write_text(link, "new\n")
     assert link.is_symlink()
-    assert synced.read_text() == "new\n"
+    assert synced.read_text() == "old\n"
+    assert sorted(p.name for p in link.parent.iterdir()) == ["ch1.md"]
 
 
 def test_ensure_dir_creates_missing_parents(tmp_path: Path) -> None:

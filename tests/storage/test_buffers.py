@@ -70,7 +70,13 @@ def inject(
 
     def faulty(*args: Any, **kwargs: Any) -> Any:
         target = args[1] if name == "replace" else args[0]
-        where = fd_path(target) if isinstance(target, int) else os.fspath(target)
+        folder = kwargs.get("dst_dir_fd" if name == "replace" else "dir_fd")
+        if isinstance(target, int):
+            where = fd_path(target)
+        elif folder is not None:  # relative to a checked folder descriptor (atomic.py)
+            where = os.path.join(fd_path(folder), os.fspath(target))
+        else:
+            where = os.fspath(target)
         if hits(where):
             raise OSError(code, os.strerror(code), where)
         return real(*args, **kwargs)

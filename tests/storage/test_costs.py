@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import threading
+import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -14,11 +15,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from writers_tui.ai.pricing import price
+from writers_tui.paths import ProjectPaths
 from writers_tui.storage import costs as costs_module
 from writers_tui.storage.costs import CostTracker, period_days, period_key
-from writers_tui.storage.ledger import Ledger
+from writers_tui.storage.ledger import Ledger, parse_line
 from writers_tui.storage.models import Budget, LedgerRecord
 
 GPT = "openai/gpt-4o"
@@ -335,7 +339,7 @@ def test_summary_write_failure_keeps_the_record_and_catches_up_later(
     tracker = make_tracker()
     call(tracker)
 
-    def no_space(src: object, dst: object) -> None:
+    def no_space(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "replace", no_space)
@@ -432,3 +436,165 @@ def test_another_time_zone_recounts_the_days_in_its_own_calendar(
     assert new_york.totals("day").count == 2  # both on 2024-11-13, New York time
     assert sorted(new_york.summary.by_day) == ["2024-11-13"]
     assert make_tracker(tz=UTC).totals("day").count == 1  # and back again
+
+
+# -- hostile and big ledgers (issue 7) -----------------------------------------------
+
+
+def _plant(tracker: CostTracker, *fields: dict[str, object]) -> None:
+    """Lines written straight into the ledger, as a co-author's folder may hold them."""
+    base = LedgerRecord(
+        provider="openai", model="gpt-4o", input_tokens=1, output_tokens=1,
+        cost_source="user price", timestamp=datetime(2024, 11, 13, 9, tzinfo=UTC),
+    ).model_dump(mode="json")  # fmt: skip
+    tracker.paths.session_dir.mkdir(exist_ok=True)
+    with open(tracker.paths.ledger, "ab") as handle:
+        for overrides in fields:
+            line = {**base, "id": LedgerRecord(**base).id, **overrides}  # type: ignore[arg-type]
+            handle.write(json.dumps(line).encode() + b"\n")
+
+
+def test_a_negative_cost_is_not_summed_and_cannot_hide_a_budget(
+    make_tracker: Callable[..., CostTracker],
+) -> None:
+    tracker = make_tracker(budget=Budget(daily_limit=Decimal(1)))
+    _plant(tracker, {"cost": -1000}, {"cost": 125})
+    again = make_tracker(budget=Budget(daily_limit=Decimal(1)))
+    assert again.totals("all").total == 125  # was -875
+    assert again.skipped_lines == 1
+    warning = again.should_warn_budget()
+    assert warning is not None and "$125.00 of $1.00" in warning
+
+
+def test_a_repeated_id_counts_once_also_when_it_arrives_later(
+    make_tracker: Callable[..., CostTracker],
+) -> None:
+    tracker = make_tracker()
+    _plant(tracker, {"id": "dup-1", "cost": 2}, {"id": "dup-1", "cost": 2})
+    assert make_tracker().totals("all").total == 2
+    _plant(tracker, {"id": "dup-1", "cost": 2})  # appended after the summary was written
+    later = make_tracker()
+    assert later.totals("all").total == 2 and later.totals("all").count == 1
+    assert later.duplicate_lines == 2 and later.skipped_lines == 2
+    assert later.rebuild() == 1 and later.totals("all").total == 2
+
+
+def test_huge_costs_never_stop_recording(make_tracker: Callable[..., CostTracker]) -> None:
+    tracker = make_tracker()
+    _plant(tracker, *({"cost": 999999999999} for _ in range(3)))
+    again = make_tracker()  # used to raise a pydantic ValidationError, and append nothing
+    call(again)
+    assert again.totals("all").total == GPT_COST and again.skipped_lines == 3
+    assert len(tracker.paths.ledger.read_text().splitlines()) == 4
+    assert json.loads(tracker.paths.costs.read_text())["ledger_records"] == 1
+
+
+def test_totals_beyond_money_ceiling_are_still_stored(
+    make_tracker: Callable[..., CostTracker],
+) -> None:
+    """Valid calls at the per-call cap add up past Money's 10^12: the summary still saves."""
+    tracker = make_tracker()
+    _plant(tracker, *({"cost": 10**6} for _ in range(3)))
+    doc = make_tracker().summary
+    doc.by_day["2024-11-13"].total = Decimal(10**12) * 3  # as a million such calls would
+    costs_module.costs_store(tracker.paths.root).save_sync(doc)
+    assert make_tracker().summary.all_time_total == Decimal(10**12) * 3
+
+
+def test_equivalent_zone_names_share_the_summary(
+    make_tracker: Callable[..., CostTracker], clock: Clock
+) -> None:
+    """TZ=UTC and an unset TZ ("Etc/UTC") used to rebuild the summary on every switch."""
+    call(make_tracker(tz=ZoneInfo("UTC")))
+    before = os.stat(make_tracker(tz=ZoneInfo("UTC")).paths.costs)
+    for zone in ("Etc/UTC", "UTC", "Etc/UTC"):
+        tracker = make_tracker(tz=ZoneInfo(zone))
+        assert tracker.totals("day").count == 1
+        assert not any("rebuilt" in w for w in tracker.take_warnings())
+    after = os.stat(tracker.paths.costs)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert make_tracker(tz=BERLIN).summary.day_offsets["2024-11-13"] == (3600, 3600)
+
+
+def test_catching_up_a_long_ledger_holds_days_not_records(
+    make_tracker: Callable[..., CostTracker],
+) -> None:
+    tracker = make_tracker()
+    lines = [
+        LedgerRecord(
+            provider="openai", model="gpt-4o", input_tokens=10, output_tokens=10,
+            cost=Decimal("0.01"), cost_source="genai-prices 0.2.3", session_id=f"s{n // 50}",
+            timestamp=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=7 * n),
+        ).model_dump_json()
+        for n in range(20_000)
+    ]  # fmt: skip
+    tracker.paths.session_dir.mkdir(exist_ok=True)
+    tracker.paths.ledger.write_text("\n".join(lines) + "\n")
+    tracemalloc.start()
+    try:
+        reader = make_tracker(readonly=True)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert reader.totals("all").count == 20_000
+    assert reader.totals("all").total == Decimal("200.00")
+    assert peak < 8 * 1024 * 1024, f"{peak / 1e6:.1f} MB"  # the old reader held ~80 MB
+
+
+_BAD_VALUES = st.sampled_from(
+    [-1, -0.01, 1e12, 999999999999, "NaN", "Infinity", "x", None, True, 10**20]
+)
+
+
+@st.composite
+def _ledger_lines(draw: st.DrawFn) -> list[bytes]:
+    ids = [f"0190aaaa-0000-7000-8000-{n:012d}" for n in range(6)] + ["seed-a", "seed-b"]
+    lines = []
+    for _ in range(draw(st.integers(0, 25))):
+        kind = draw(st.sampled_from(["good", "bad", "torn", "junk", "blank"]))
+        day, hour = draw(st.integers(1, 28)), draw(st.integers(0, 23))
+        record = {
+            "id": draw(st.sampled_from(ids)),
+            "timestamp": f"2024-11-{day:02d}T{hour:02d}:00:00Z",
+            "provider": "openai", "model": draw(st.sampled_from(["a", "b"])),
+            "input_tokens": draw(st.integers(0, 10**9)), "output_tokens": draw(st.integers(0, 9)),
+            "cost": float(draw(st.decimals(0, 10**6, places=4, allow_nan=False))),
+            "cost_source": draw(st.sampled_from(["local", "unpriced", "user price"])),
+        }  # fmt: skip
+        if kind == "bad":
+            record[draw(st.sampled_from(["cost", "input_tokens", "timestamp"]))] = draw(_BAD_VALUES)
+        text = json.dumps(record).encode()
+        if kind == "torn":
+            text = text[: draw(st.integers(1, len(text) - 1))]
+        elif kind == "junk":
+            text = draw(st.binary(max_size=40)).replace(b"\n", b"")
+        elif kind == "blank":
+            text = b""
+        lines.append(text)
+    return lines
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(lines=_ledger_lines(), split=st.integers(0, 25))
+def test_totals_are_the_sum_of_the_valid_unique_records(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[bytes], split: int
+) -> None:
+    """Random hostile lines, read in two catch-ups: totals = the valid, first-seen records."""
+    root = tmp_path_factory.mktemp("fuzz")
+    ledger = ProjectPaths(root).ledger
+    ledger.parent.mkdir()
+    expected: dict[str, Decimal] = {}
+    for line in lines:
+        record = parse_line(line)
+        if record is not None and record.id not in expected:
+            expected[record.id] = record.cost
+    ledger.write_bytes(b"".join(line + b"\n" for line in lines[:split]))
+    CostTracker(root, clock=lambda: datetime(2024, 11, 30, tzinfo=UTC), tz=UTC)
+    with open(ledger, "ab") as handle:
+        handle.write(b"".join(line + b"\n" for line in lines[split:]))
+    for readonly in (False, True):
+        tracker = CostTracker(root, tz=UTC, readonly=readonly)
+        totals = tracker.totals("all")
+        assert totals.count == len(expected) == tracker.ledger_records
+        assert totals.total == sum(expected.values(), Decimal(0))
+        assert tracker.ledger_records + tracker.skipped_lines == sum(1 for x in lines if x.strip())

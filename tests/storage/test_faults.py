@@ -185,8 +185,8 @@ def test_partial_append_is_rolled_back(
     assert raised.value.errno == code
     assert ledger.read_bytes() == before  # no half record left behind
     append_line(ledger, _record(3))
-    tail = Ledger(ledger).read_from(0)
-    assert [r.input_tokens for r in tail.records] == [1, 3] and tail.skipped == 0
+    scan = Ledger(ledger).scan(0)
+    assert [r.input_tokens for r in scan] == [1, 3] and scan.skipped == 0
 
 
 @pytest.mark.parametrize("code", ERRNOS, ids=errno.errorcode.get)
@@ -219,6 +219,6 @@ def test_fragment_that_cannot_be_rolled_back_is_healed_by_the_next_append(
 
     append_line(ledger, _record(3))
 
-    tail = Ledger(ledger).read_from(0)
-    assert [r.input_tokens for r in tail.records] == [1, 3]
-    assert tail.skipped == 1  # the fragment is a line of its own, not glued to record 3
+    scan = Ledger(ledger).scan(0)
+    assert [r.input_tokens for r in scan] == [1, 3]
+    assert scan.skipped == 1  # the fragment is a line of its own, not glued to record 3

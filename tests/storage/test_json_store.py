@@ -124,7 +124,7 @@ def test_load_survives_a_quarantine_that_cannot_move_the_file(
     store.path.write_bytes(b"garbage")
     real = os.replace
 
-    def refuse(*args: Any) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
         raise OSError(errno.EACCES, os.strerror(errno.EACCES))
 
     monkeypatch.setattr(os, "replace", refuse)

@@ -35,14 +35,27 @@ The file watcher (another module) tells our own writes from outside edits with
 window where the watcher sees an unknown hash) or the ``on_written(path, sha256)`` callback,
 which runs on the saving thread after each durable write.
 
-There is a tiny window between hashing the disk file and renaming over it in which an
-outside edit can still be lost; closing it needs cooperative locking with the other editor,
-which plain files cannot ask for.
+**The save window.** Hashing the file, writing and fsyncing the temp file takes
+milliseconds; an outside edit landing then must not be overwritten. So the on-disk state
+(size, mtime_ns, inode; the hash when those changed) is checked again immediately before
+the rename, and the file about to be replaced is hard-linked aside first: if what the
+rename replaced is not what we last read (an in-place write after the check), our text goes
+to the conflict copy and theirs is put back. What remains is the gap between the link and
+the rename (two syscalls), measured in ``benchmarks/bench_outside_edits.py`` and
+docs/saving.md; closing it entirely needs cooperative locking with the other editor, which
+plain files cannot ask for.
+
+**Links.** A manuscript file may be the writer's own link: writes go to the file it points
+to when that is inside the project. One pointing outside is never written (the Workspace
+opens it read-only), unless the writer allowed it in their *user* settings
+(``allow_outside_links``); a save then journals the text with :class:`UnsafePath`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -52,7 +65,13 @@ from pathlib import Path
 from typing import Literal
 
 from writers_tui import paths
-from writers_tui.atomic import USER_FILE_MODE, atomic_write_bytes, ensure_dir
+from writers_tui.atomic import (
+    USER_FILE_MODE,
+    UnsafePath,
+    atomic_write_bytes,
+    ensure_dir,
+    replace_file,
+)
 from writers_tui.paths import ProjectPaths
 from writers_tui.storage.journals import Journal, JournalShelf
 from writers_tui.storage.text_codec import decode, encode_and_hash, sha256_hex
@@ -60,6 +79,8 @@ from writers_tui.values import utc_now
 
 #: How many recent hashes per path :meth:`BufferStore.is_own_write` remembers.
 OWN_WRITES_KEPT = 8
+
+log = logging.getLogger(__name__)
 
 
 def _describe(error: OSError) -> str:
@@ -111,6 +132,75 @@ class Unsaved:
 
 
 SaveResult = Saved | Conflict | Journaled | Unsaved
+
+
+# --- the save window -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _DiskState:
+    """What ``stat`` says about a file; equal states mean the bytes need not be re-hashed."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    device: int
+
+    @classmethod
+    def of(cls, found: os.stat_result | None) -> _DiskState | None:
+        if found is None:
+            return None
+        return cls(found.st_size, found.st_mtime_ns, found.st_ino, found.st_dev)
+
+
+class _OutsideEdit(Exception):
+    """Someone changed the file while our save was in flight; ``theirs`` is their text.
+    ``replaced`` is set when our rename already replaced it (theirs is kept there)."""
+
+    def __init__(self, theirs: bytes, replaced: Path | None = None) -> None:
+        super().__init__("the file changed during the save")
+        self.theirs = theirs
+        self.replaced = replaced
+
+
+def _read_disk(path: Path) -> tuple[bytes | None, _DiskState | None]:
+    """The file's bytes and state (one open, so they agree); (None, None) when absent."""
+    try:
+        with open(path, "rb") as handle:
+            state = _DiskState.of(os.fstat(handle.fileno()))
+            return handle.read(), state
+    except FileNotFoundError:
+        return None, None
+
+
+@dataclass(frozen=True)
+class _Unchanged:
+    """The file as our save last read it; checked before and after the rename."""
+
+    path: Path
+    state: _DiskState | None
+    sha256: str | None
+
+    def differs(self, state: _DiskState | None, read: Callable[[], bytes | None]) -> bytes | None:
+        """Their bytes if the file is not the one we read (None: same, or deleted)."""
+        if state == self.state:
+            return None
+        theirs = read()
+        if theirs is None or sha256_hex(theirs) == self.sha256:
+            return None  # deleted (recreating it loses nothing) or touched, same bytes
+        return theirs
+
+    def before_replace(self, found: os.stat_result | None) -> None:
+        theirs = self.differs(_DiskState.of(found), lambda: _read_disk(self.path)[0])
+        if theirs is not None:
+            raise _OutsideEdit(theirs)
+
+    def after_replace(self, replaced: Path) -> None:
+        """``replaced`` links to what the rename replaced: gone if it was ours to replace."""
+        theirs = self.differs(_DiskState.of(os.lstat(replaced)), replaced.read_bytes)
+        if theirs is not None:
+            raise _OutsideEdit(theirs, replaced)
+        replaced.unlink()
 
 
 # --- buffers ------------------------------------------------------------------------
@@ -266,8 +356,11 @@ class BufferStore:
         on_written: Callable[[Path, str], None] | None = None,
         user_recovery_dir: Callable[[], Path] = paths.user_recovery_dir,
         clock: Callable[[], datetime] = utc_now,
+        allow_outside_links: bool = False,
     ) -> None:
         self.paths = ProjectPaths(root)
+        self._real_root = os.path.realpath(self.paths.root)
+        self._allow_outside_links = allow_outside_links
         self._on_written = on_written
         self._clock = clock
         self.journals = JournalShelf(self.paths, user_recovery_dir, clock)
@@ -376,10 +469,34 @@ class BufferStore:
         with self._own_lock:
             self._own.setdefault(path, deque(maxlen=OWN_WRITES_KEPT)).append(digest)
 
-    def _write_own(self, path: Path, data: bytes, digest: str) -> None:
+    def _real_target(self, path: Path) -> Path:
+        """The file a write of ``path`` lands in: where the writer's links lead, refused
+        (:class:`UnsafePath`) when that is outside the project and not allowed."""
+        real = os.path.realpath(path)
+        inside = os.path.commonpath([self._real_root, real]) == self._real_root
+        if not inside and not self._allow_outside_links:
+            raise UnsafePath(path, "links to a file outside the project")
+        return Path(real)
+
+    def _write_own(
+        self, path: Path, data: bytes, digest: str, *, unchanged: _Unchanged | None = None
+    ) -> None:
+        """Write ``data`` durably; with ``unchanged``, raise :class:`_OutsideEdit` rather
+        than replace a file that is no longer the one last read."""
+        target = self._real_target(path)
         self._note_own_write(path, digest)
-        ensure_dir(path.parent)
-        atomic_write_bytes(path, data, new_file_mode=USER_FILE_MODE)
+        ensure_dir(target.parent)
+        if unchanged is not None:
+            unchanged = replace(unchanged, path=target)
+        replaced = atomic_write_bytes(
+            target,
+            data,
+            new_file_mode=USER_FILE_MODE,
+            before_replace=None if unchanged is None else unchanged.before_replace,
+            keep_replaced=unchanged is not None,
+        )
+        if unchanged is not None and replaced is not None:
+            unchanged.after_replace(replaced)
         if self._on_written is not None:
             self._on_written(path, digest)
 
@@ -420,9 +537,7 @@ class BufferStore:
                 return Saved(buffer.path, buffer.known_sha256 or "", generation)
             data, digest = encode_and_hash(text)
             try:
-                on_disk = buffer.path.read_bytes()
-            except FileNotFoundError:
-                on_disk = None
+                on_disk, state = _read_disk(buffer.path)
             except OSError as error:
                 return self._journal(buffer, text, error)
             disk_digest = None if on_disk is None else sha256_hex(on_disk)
@@ -430,8 +545,11 @@ class BufferStore:
                 return self._open_conflict(buffer, text, data, digest, generation, on_disk)
             recreated = on_disk is None and buffer.known_sha256 is not None
             if disk_digest != digest:
+                unchanged = _Unchanged(buffer.path, state, disk_digest)
                 try:
-                    self._write_own(buffer.path, data, digest)
+                    self._write_own(buffer.path, data, digest, unchanged=unchanged)
+                except _OutsideEdit as edit:
+                    return self._edited_during_save(buffer, text, data, digest, generation, edit)
                 except OSError as error:
                     return self._journal(buffer, text, error)
             self.journals.remove(buffer.written(generation, digest))
@@ -468,6 +586,29 @@ class BufferStore:
         )
         buffer.enter_conflict(conflict)
         return conflict
+
+    def _edited_during_save(
+        self,
+        buffer: Buffer,
+        text: str,
+        data: bytes,
+        digest: str,
+        generation: int,
+        edit: _OutsideEdit,
+    ) -> SaveResult:
+        """An outside edit landed while we saved: the same conflict as one found before.
+
+        If our rename had already replaced it, their file is put back once our text is
+        safe in the conflict copy, so the outcome is the usual one: theirs in the file,
+        mine in ``NAME.conflict-<time>.md``.
+        """
+        result = self._open_conflict(buffer, text, data, digest, generation, edit.theirs)
+        if edit.replaced is not None:
+            try:
+                replace_file(edit.replaced, self._real_target(buffer.path))
+            except OSError:
+                log.exception("could not put back the outside edit kept in %s", edit.replaced)
+        return result
 
     def _keep_conflict_copy(self, buffer: Buffer, text: str, generation: int) -> SaveResult:
         conflict = buffer.conflict

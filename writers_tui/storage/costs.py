@@ -10,9 +10,15 @@ reading only the ledger tail after that offset, so records appended by another p
 corrupt or does not match the ledger is rebuilt from it.
 
 Day/week/month use the writer's local calendar (ISO weeks, Monday first); the ledger stores
-UTC. Totals sum ``Decimal`` per-day aggregates, never floats, never the whole ledger.
+UTC. Totals sum ``Decimal`` per-day aggregates, never floats, never the whole ledger. The
+summary is keyed on the calendar itself — each recorded day's UTC offsets at its local
+midnights — not on the zone's name, so ``TZ=UTC`` and an unset TZ ("Etc/UTC") share it.
 
-Every method that touches the disk blocks; the ``a*`` wrappers run them in a thread.
+Catching up streams the ledger (memory O(days), not O(records)) and never lets the old
+summary stand in the way of recording: the ledger append comes first, and a summary that
+cannot be computed or written is a warning.
+
+Every method that touches the disk blocks; the Workspace runs them in a thread.
 """
 
 from __future__ import annotations
@@ -22,17 +28,20 @@ import fcntl
 import os
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal, get_args
 
-from writers_tui.atomic import ensure_dir
+from pydantic import ValidationError
+
+from writers_tui.atomic import open_lock_file
 from writers_tui.model_names import Price, PriceFunction, split_model_name
 from writers_tui.paths import ProjectPaths
-from writers_tui.storage.ledger import Ledger
+from writers_tui.storage.ledger import PROBLEMS_KEPT, IdIndex, Ledger
 from writers_tui.storage.models import (
     Budget,
     CostsDocument,
@@ -166,6 +175,8 @@ class CostTracker:
         self._lock_path = self.paths.session_dir / "costs.json.lock"
         self._mutex = threading.RLock()
         self._dirty = False
+        self._calendar_checked = False
+        self._save_warned = False
         self._seen: StatSignature = None
         self._migrated_from: int | None = None
         self._doc = self._load()
@@ -181,6 +192,7 @@ class CostTracker:
         self.warnings.extend(loaded.warnings)
         self._migrated_from = loaded.migrated_from
         self._dirty = loaded.source != "file"
+        self._calendar_checked = False
         doc = loaded.value
         if self._budget is not None:
             doc.budget = self._budget.model_copy()
@@ -188,8 +200,7 @@ class CostTracker:
 
     @contextlib.contextmanager
     def _file_lock(self) -> Iterator[None]:
-        ensure_dir(self.paths.session_dir)
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = open_lock_file(self._lock_path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -212,12 +223,15 @@ class CostTracker:
             self._store.save_sync(doc)
         except OSError as error:
             self._dirty = True
-            self.warnings.append(
-                f"costs.json could not be updated ({error.strerror or error}); "
-                "it will catch up from costs.jsonl"
-            )
+            if not self._save_warned:  # one warning per tracker, however often it retries
+                self._save_warned = True
+                self.warnings.append(
+                    f"costs.json could not be updated ({error.strerror or error}); "
+                    "it will catch up from costs.jsonl"
+                )
             return
         self._dirty = False
+        self._save_warned = False
         self._seen = _stat(self._store.path)
 
     def _snapshot(self, doc: CostsDocument) -> None:
@@ -242,17 +256,36 @@ class CostTracker:
         with self._mutex:
             seen = 0 if rebuild else self._doc.ledger_records
             if self.readonly:
-                self._catch_up(rebuild)
-                if mutate is not None:
-                    mutate(self._doc)
-                return self._doc.ledger_records - seen
+                self._compute(mutate, rebuild)
+                return max(0, self._doc.ledger_records - seen)
             with self._file_lock():
                 self._adopt_disk()
-                added = self._catch_up(rebuild)
-                changed = mutate(self._doc) if mutate is not None else False
+                added, changed = self._compute(mutate, rebuild)
                 if added or changed or self._dirty:
                     self._save()
             return max(0, self._doc.ledger_records - seen)
+
+    def _compute(
+        self, mutate: Callable[[CostsDocument], bool] | None, rebuild: bool
+    ) -> tuple[int, bool]:
+        """Catch up and mutate; a summary that cannot be computed is a warning, not an error.
+
+        The ledger is the record: whatever is wrong with the derived totals must never keep
+        a call from being recorded or a report from being shown. (Disk errors reading the
+        ledger, and a link planted there, still propagate: they are the caller's to report.)
+        """
+        try:
+            added = self._catch_up(rebuild)
+            changed = mutate(self._doc) if mutate is not None else False
+        except (ValueError, ArithmeticError, RecursionError) as error:
+            message = f"costs.json could not be computed ({type(error).__name__}); "
+            self._warn(message + "totals may be incomplete")
+            return 0, False
+        return added, changed
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def _import_seed_operations(self) -> None:
         """Copy a seed-era summary's operations into the ledger.
@@ -304,6 +337,7 @@ class CostTracker:
         return self.local_date(self.clock())
 
     def _fresh(self, old: CostsDocument) -> CostsDocument:
+        self._calendar_checked = True  # days about to be cut in this tracker's calendar
         return CostsDocument(
             budget=old.budget, budget_warned=list(old.budget_warned), timezone=self.zone
         )
@@ -315,47 +349,70 @@ class CostTracker:
             return str(self.tz)
         return os.environ.get("TZ") or _system_zone_name()
 
+    def midnight_offsets(self, day: date) -> tuple[int, int]:
+        """This zone's UTC offsets (seconds) at the local midnight starting ``day`` and the
+        one ending it: what decides which records a local day holds."""
+        return _offset_at_midnight(day, self.tz), _offset_at_midnight(
+            day + timedelta(days=1), self.tz
+        )
+
+    def _same_calendar(self, doc: CostsDocument) -> bool:
+        """Whether ``doc``'s days were cut by a calendar that agrees with ours on every one.
+
+        O(days recorded). A summary from before ``day_offsets`` trusts its zone's name.
+        """
+        legacy = [key for key in doc.by_day if key not in doc.day_offsets]
+        if legacy and doc.timezone != self.zone:
+            return False
+        try:
+            for key in legacy:
+                doc.day_offsets[key] = self.midnight_offsets(date.fromisoformat(key))
+                self._dirty = True
+            for key, offsets in doc.day_offsets.items():
+                if tuple(offsets) != self.midnight_offsets(date.fromisoformat(key)):
+                    return False
+        except (ValueError, OverflowError):
+            return False  # a day key no calendar has: recount from the ledger
+        doc.timezone = self.zone
+        return True
+
     def _catch_up(self, rebuild: bool = False) -> int:
+        """Fold in the ledger after the summary's offset (all of it on a rebuild).
+
+        Streams the lines; holds O(days + sessions kept) aggregates and ~16 bytes per id
+        (to count a repeated id once), never the records themselves.
+        """
         doc = self._doc
         offset = doc.ledger_offset
-        mismatch = offset > self.ledger.size() or not self.ledger.is_line_boundary(offset)
+        size = self.ledger.size()
+        mismatch = offset > size or not self.ledger.is_line_boundary(offset)
         if mismatch:
-            self.warnings.append("costs.json did not match costs.jsonl; rebuilt from the ledger")
-        elif offset and doc.timezone != self.zone:
-            mismatch = True  # days were cut in another zone's calendar: count them again
-        elif not offset:
-            doc.timezone = self.zone
+            self._warn("costs.json did not match costs.jsonl; rebuilt from the ledger")
+        elif offset and not self._calendar_checked:
+            mismatch = not self._same_calendar(doc)  # days cut in another calendar: recount
+            self._calendar_checked = True
         if mismatch or rebuild:
             doc = self._doc = self._fresh(doc)
             self._dirty = True
             offset = 0
-        tail = self.ledger.read_from(offset)
-        for record in tail.records:
-            self._fold(doc, record)
-        for record in tail.records[-RECENT_OPERATIONS:]:
-            doc.operations.append(_recent(record))
-        del doc.operations[:-RECENT_OPERATIONS]
-        if tail.end != offset:
-            doc.ledger_records += len(tail.records)
-            doc.ledger_skipped += tail.skipped
-            doc.ledger_offset = tail.end
-        if tail.skipped:
-            self.warnings.append(f"costs.jsonl: {tail.skipped} unreadable lines skipped")
-        return len(tail.records)
-
-    def _fold(self, doc: CostsDocument, record: LedgerRecord) -> None:
-        key = self.local_date(record.timestamp).isoformat()
-        day = doc.by_day.get(key)
-        if day is None:
-            day = doc.by_day[key] = CostTotals()
-        day.add(record)
-        sid = record.session_id
-        day.by_session[sid] = day.by_session.get(sid, Decimal(0)) + record.cost
-        session = doc.sessions.pop(sid, None) or CostTotals()
-        session.add(record)
-        doc.sessions[sid] = session  # most recently active last
-        if len(doc.sessions) > RECENT_SESSIONS:
-            del doc.sessions[next(iter(doc.sessions))]
+        if offset == size:
+            return 0
+        index = IdIndex(doc.ledger_max_id, earlier_lines=offset > 0)
+        scan = self.ledger.scan(offset, index=index, first_line=doc.ledger_lines)
+        fold = _Fold(_LocalDays(self.tz))
+        fold.add_all(scan)
+        if scan.too_many_lookups:
+            return self._catch_up(rebuild=True)  # a full pass settles every id at once
+        fold.add_all(scan.resolve())
+        fold.into(doc, self.midnight_offsets)
+        doc.ledger_records += scan.records
+        doc.ledger_skipped += scan.skipped
+        doc.ledger_duplicates += scan.duplicates
+        doc.ledger_lines += scan.lines
+        doc.ledger_offset = scan.end
+        doc.ledger_max_id = index.greatest
+        doc.ledger_problems = [*doc.ledger_problems, *scan.problems][:PROBLEMS_KEPT]
+        return scan.records
 
     # -- public API: recording -----------------------------------------------------
 
@@ -378,25 +435,30 @@ class CostTracker:
             raise TypeError("this CostTracker was made without a price function (price=)")
         price = self._price(model, input_tokens, output_tokens, cached_tokens)
         provider, name = split_model_name(model)
-        record = LedgerRecord(
-            timestamp=self.clock(),
-            project=self.paths.root.name,
-            session_id=self.session_id,
-            stage=stage,
-            operation=operation,
-            provider=provider,
-            model=name,
-            model_resolved=price.resolved_model,
-            input_tokens=input_tokens,
-            cached_tokens=cached_tokens,
-            output_tokens=output_tokens,
-            usage_source=usage_source,
-            cost=price.cost,
-            cost_source=price.source,
-            estimated_cost=estimated_cost,
-            status=status,
-            duration_ms=duration_ms,
-        )
+        try:
+            record = LedgerRecord(
+                timestamp=self.clock(),
+                project=self.paths.root.name,
+                session_id=self.session_id,
+                stage=stage,
+                operation=operation,
+                provider=provider,
+                model=name,
+                model_resolved=price.resolved_model,
+                input_tokens=input_tokens,
+                cached_tokens=cached_tokens,
+                output_tokens=output_tokens,
+                usage_source=usage_source,
+                cost=price.cost,
+                cost_source=price.source,
+                estimated_cost=estimated_cost,
+                status=status,
+                duration_ms=duration_ms,
+            )
+        except ValidationError as error:
+            first = error.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise ValueError(f"this call cannot be recorded: {where}: {first['msg']}") from None
         return record, price
 
     def record(self, record: LedgerRecord) -> None:
@@ -436,7 +498,7 @@ class CostTracker:
         with self._mutex:
             idle = (
                 not self._dirty
-                and self._doc.timezone == self.zone
+                and self._calendar_checked
                 and self.ledger.size() == self._doc.ledger_offset
                 and (self.readonly or _stat(self._store.path) == self._seen)
             )
@@ -476,7 +538,24 @@ class CostTracker:
 
     @property
     def skipped_lines(self) -> int:
+        """Ledger lines not summed: invalid ones and repeated ids."""
         return self._doc.ledger_skipped
+
+    @property
+    def duplicate_lines(self) -> int:
+        return self._doc.ledger_duplicates
+
+    def ledger_warning(self) -> str | None:
+        """One line for the writer when some ledger lines are not counted, else None."""
+        skipped = self._doc.ledger_skipped
+        if not skipped:
+            return None
+        repeats = self._doc.ledger_duplicates
+        why = f" ({repeats} repeat an earlier id)" if repeats else ""
+        return (
+            f"costs.jsonl: {skipped} line(s) skipped{why} and not counted in these totals; "
+            "`writers-tui doctor` shows which"
+        )
 
     def period_range(self, period: str) -> tuple[date, date] | None:
         return period_days(period, self.today())
@@ -523,9 +602,11 @@ class CostTracker:
         """A session evicted from the summary's recent sessions: read the ledger (rare)."""
         result = CostTotals()
         if any(self.session_id in day.by_session for day in self._doc.by_day.values()):
+            tally = _Tally()
             for record in self.ledger:
                 if record.session_id == self.session_id:
-                    result.add(record)
+                    tally.add(record)
+            tally.merge_into(result)
         return result
 
     def breakdown(self, by: str, period: str = "all") -> dict[str, CostTotals]:
@@ -610,6 +691,170 @@ class CostTracker:
 
         self._update(mark)
         return "Budget warning: " + "; ".join(message) if message else None
+
+
+def _offset_at_midnight(day: date, tz: tzinfo | None) -> int:
+    if tz is None:
+        local = datetime(day.year, day.month, day.day).astimezone()  # the system's zone
+    else:
+        local = datetime(day.year, day.month, day.day, tzinfo=tz)
+    offset = local.utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+_HOUR = timedelta(hours=1)
+_LAST_MICROSECOND = timedelta(hours=1, microseconds=-1)
+
+
+class _LocalDays:
+    """UTC instant → local date key, computed once per UTC hour (exactly).
+
+    Converting every record's time zone dominated catching up a long ledger. An hour whose
+    first and last microsecond have the same UTC offset and local date maps every instant
+    in it to that date; the rare hour holding a transition or a local midnight that is not
+    on the hour (+05:30) is converted record by record.
+    """
+
+    def __init__(self, tz: tzinfo | None) -> None:
+        self.tz = tz
+        self._hours: dict[int, str | None] = {}
+
+    def key(self, moment: datetime) -> str:
+        hour = int(moment.timestamp()) // 3600
+        try:
+            key = self._hours[hour]
+        except KeyError:
+            key = self._hours[hour] = self._whole_hour(hour)
+        return key if key is not None else moment.astimezone(self.tz).date().isoformat()
+
+    def _whole_hour(self, hour: int) -> str | None:
+        start = datetime.fromtimestamp(hour * 3600, UTC)
+        first = start.astimezone(self.tz)
+        last = (start + _LAST_MICROSECOND).astimezone(self.tz)
+        if first.utcoffset() == last.utcoffset() and first.date() == last.date():
+            return first.date().isoformat()
+        return None
+
+
+class _Tally:
+    """A :class:`CostTotals` being added up: plain attributes, so folding a million
+    records does not pay pydantic's attribute checks; merged into the summary at the end."""
+
+    __slots__ = (
+        "by_model",
+        "by_operation",
+        "by_session",
+        "cached_tokens",
+        "count",
+        "count_by_model",
+        "count_by_operation",
+        "input_tokens",
+        "output_tokens",
+        "total",
+        "unpriced_by_model",
+        "unpriced_by_operation",
+        "unpriced_count",
+    )
+
+    def __init__(self) -> None:
+        self.total = Decimal(0)
+        self.count = self.unpriced_count = 0
+        self.input_tokens = self.cached_tokens = self.output_tokens = 0
+        self.by_model: dict[str, Decimal] = {}
+        self.by_operation: dict[str, Decimal] = {}
+        self.by_session: dict[str, Decimal] = {}
+        self.count_by_model: dict[str, int] = {}
+        self.count_by_operation: dict[str, int] = {}
+        self.unpriced_by_model: dict[str, int] = {}
+        self.unpriced_by_operation: dict[str, int] = {}
+
+    def add(self, record: LedgerRecord) -> None:
+        cost = record.cost
+        name = f"{record.provider}/{record.model}"
+        operation = record.operation
+        self.total += cost
+        self.count += 1
+        self.input_tokens += record.input_tokens
+        self.cached_tokens += record.cached_tokens
+        self.output_tokens += record.output_tokens
+        self.by_model[name] = self.by_model.get(name, 0) + cost
+        self.by_operation[operation] = self.by_operation.get(operation, 0) + cost
+        self.count_by_model[name] = self.count_by_model.get(name, 0) + 1
+        self.count_by_operation[operation] = self.count_by_operation.get(operation, 0) + 1
+        if record.cost_source == "unpriced":
+            self.unpriced_count += 1
+            self.unpriced_by_model[name] = self.unpriced_by_model.get(name, 0) + 1
+            self.unpriced_by_operation[operation] = self.unpriced_by_operation.get(operation, 0) + 1
+
+    def merge_into(self, totals: CostTotals) -> None:
+        totals.total += self.total
+        totals.count += self.count
+        totals.unpriced_count += self.unpriced_count
+        totals.input_tokens += self.input_tokens
+        totals.cached_tokens += self.cached_tokens
+        totals.output_tokens += self.output_tokens
+        for mine, theirs in (
+            (totals.by_model, self.by_model),
+            (totals.by_operation, self.by_operation),
+            (totals.by_session, self.by_session),
+        ):
+            for key, value in theirs.items():
+                mine[key] = mine.get(key, Decimal(0)) + value
+        for counts, others in (
+            (totals.count_by_model, self.count_by_model),
+            (totals.count_by_operation, self.count_by_operation),
+            (totals.unpriced_by_model, self.unpriced_by_model),
+            (totals.unpriced_by_operation, self.unpriced_by_operation),
+        ):
+            for key, count in others.items():
+                counts[key] = counts.get(key, 0) + count
+
+
+class _Fold:
+    """Records being folded into a summary: per local day, per recent session, the last
+    few operations. O(days + sessions kept) however many records pass through."""
+
+    def __init__(self, days: _LocalDays) -> None:
+        self._days_of = days
+        self.days: dict[str, _Tally] = {}
+        self.sessions: dict[str, _Tally] = {}  # most recently active last
+        self.recent: deque[LedgerRecord] = deque(maxlen=RECENT_OPERATIONS)
+
+    def add_all(self, records: Iterable[LedgerRecord]) -> None:
+        days, sessions, recent = self.days, self.sessions, self.recent
+        key_of = self._days_of.key
+        for record in records:
+            key = key_of(record.timestamp)
+            day = days.get(key)
+            if day is None:
+                day = days[key] = _Tally()
+            day.add(record)
+            sid = record.session_id
+            day.by_session[sid] = day.by_session.get(sid, 0) + record.cost
+            session = sessions.pop(sid, None)
+            if session is None:
+                session = _Tally()
+                if len(sessions) >= RECENT_SESSIONS:
+                    del sessions[next(iter(sessions))]
+            session.add(record)
+            sessions[sid] = session
+            recent.append(record)
+
+    def into(self, doc: CostsDocument, offsets: Callable[[date], tuple[int, int]]) -> None:
+        for key, tally in self.days.items():
+            day = doc.by_day.get(key)
+            if day is None:
+                day = doc.by_day[key] = CostTotals()
+                doc.day_offsets[key] = offsets(date.fromisoformat(key))
+            tally.merge_into(day)
+        for sid, tally in self.sessions.items():
+            session = doc.sessions.pop(sid, None) or CostTotals()
+            tally.merge_into(session)
+            doc.sessions[sid] = session
+            if len(doc.sessions) > RECENT_SESSIONS:
+                del doc.sessions[next(iter(doc.sessions))]
+        doc.operations.extend(_recent(record) for record in self.recent)
+        del doc.operations[:-RECENT_OPERATIONS]
 
 
 def _system_zone_name() -> str:

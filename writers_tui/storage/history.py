@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+from writers_tui.atomic import read_file
 from writers_tui.paths import ProjectPaths
 from writers_tui.storage.json_store import DocumentError, JsonStore, LoadResult
 from writers_tui.storage.models import HistoryData, HistoryEntry
@@ -23,7 +24,7 @@ class _GzipHistoryStore(JsonStore[HistoryData]):
 
     def _try(self, path: Path) -> tuple[HistoryData, int | None]:
         try:
-            data = gzip.decompress(path.read_bytes())
+            data = gzip.decompress(read_file(path))
         except (gzip.BadGzipFile, EOFError) as error:
             raise DocumentError(f"not a readable gzip file ({error})") from error
         return self.parse(data)

@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from writers_tui.atomic import atomic_write_bytes, ensure_dir
+from writers_tui.atomic import atomic_write_bytes, ensure_dir, read_file
 from writers_tui.paths import ProjectPaths
 from writers_tui.storage.text_codec import decode, encode_and_hash
 from writers_tui.values import utc_iso
 
 JOURNAL_SCHEMA_VERSION = 1
+
+log = logging.getLogger(__name__)
 
 
 def _escape(relative: str) -> str:
@@ -42,7 +45,7 @@ class Journal:
     in_user_dir: bool
 
     def read_text(self) -> str:
-        return decode(self.text_path.read_bytes())
+        return decode(read_file(self.text_path))  # a planted link is refused
 
 
 @dataclass(frozen=True)
@@ -125,16 +128,19 @@ class JournalShelf:
     def _read(self, meta_path: Path, in_user_dir: bool) -> Journal | None:
         text_path = meta_path.with_suffix(".md")
         try:
-            meta = json.loads(meta_path.read_bytes())
+            meta = json.loads(read_file(meta_path))
         except (OSError, ValueError, RecursionError):
-            return None
+            return None  # unreadable, a link, not JSON or nested 100,000 deep: not a journal
         if not isinstance(meta, dict) or not text_path.exists():
             return None
         if in_user_dir and meta.get("project_root", str(self.paths.root)) != str(self.paths.root):
             return None  # the user dir is keyed by folder name; another project of that name
         original = Path(str(meta.get("path", "")))
-        if original.is_absolute() or ".." in original.parts or not original.parts:
-            return None  # a planted journal may not point outside the project
+        if not original.parts or not self.paths.contains(str(meta.get("path", ""))):
+            # A planted journal may not point outside the project: not absolute, no ``..``
+            # and not through a linked folder (restoring it would write there).
+            log.warning("ignored recovery journal %s: its path leaves the project", meta_path)
+            return None
         return Journal(
             original=self.paths.root / original,
             text_path=text_path,

@@ -25,7 +25,14 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from writers_tui.atomic import atomic_write_bytes, backup_path, ensure_dir, fsync_dir
+from writers_tui.atomic import (
+    UnsafePath,
+    atomic_write_bytes,
+    backup_path,
+    ensure_dir,
+    read_file,
+    replace_file,
+)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -54,11 +61,10 @@ def quarantine(path: Path) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = path.with_name(f"{path.name}.corrupt-{stamp}")
     counter = 1
-    while target.exists():
+    while os.path.lexists(target):
         target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
         counter += 1
-    os.replace(path, target)
-    fsync_dir(path.parent)
+    replace_file(path, target)
     return target
 
 
@@ -135,7 +141,7 @@ class JsonStore(Generic[ModelT]):
         return self.model.model_validate(raw), migrated_from
 
     def _try(self, path: Path) -> tuple[ModelT, int | None]:
-        return self.parse(path.read_bytes())
+        return self.parse(read_file(path))
 
     def load(self, *, quarantine_bad: bool = True) -> LoadResult[ModelT]:
         """Read the document, falling back to ``.bak`` and then to a fresh default.
@@ -192,9 +198,12 @@ class JsonStore(Generic[ModelT]):
         """Serialize and write durably; blocks on the disk (call from a thread)."""
         data = self.dump(value)
         with self._save_lock:
-            ensure_dir(self.path.parent)
             keep = self._disk_is_good or self._inspect_before_first_save()
-            atomic_write_bytes(self.path, data, keep_backup=keep)
+            try:
+                atomic_write_bytes(self.path, data, keep_backup=keep)
+            except FileNotFoundError:  # the folder is new (or was removed): make it, once
+                ensure_dir(self.path.parent)
+                atomic_write_bytes(self.path, data, keep_backup=keep)
             self._disk_is_good = True
 
     def _inspect_before_first_save(self) -> bool:
@@ -209,8 +218,10 @@ class JsonStore(Generic[ModelT]):
             self._try(self.path)
         except FileNotFoundError:
             return False
+        except UnsafePath:
+            raise  # a planted link is refused, never moved aside and replaced in silence
         except (OSError, DocumentError):
-            if self.path.exists():
+            if os.path.lexists(self.path):
                 quarantine(self.path)
             return False
         return True

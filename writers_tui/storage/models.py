@@ -10,10 +10,11 @@ Times are timezone-aware UTC and written as ISO-8601 with ``Z``.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 # Settings live in writers_tui.config: the documents here embed Budget and Stage, and
 # preferences.json's document model (PreferencesData) is defined there beside Settings.
@@ -21,7 +22,7 @@ from writers_tui.config import Budget as Budget
 from writers_tui.config import PreferencesData as PreferencesData
 from writers_tui.config import Stage as Stage
 from writers_tui.model_names import check_model_name as check_model_name
-from writers_tui.values import Money, UtcTime, new_id, utc_now
+from writers_tui.values import Money, UtcTime, new_id, quantize_money, utc_now
 
 
 class Document(BaseModel):
@@ -111,15 +112,67 @@ class HistoryData(Document):
 UsageSource = Literal["provider", "estimated", "partial"]
 OperationStatus = Literal["ok", "error", "cancelled"]
 
+#: Bounds a ledger line must keep to be summed. A project folder is untrusted input, so a
+#: line outside them is skipped and counted, never added. 10^9 tokens is ~1,000x the largest
+#: context window on sale; $10^6 is more than 10^9 tokens cost at any listed price. Sums of
+#: valid records are never bounded (see :data:`MoneyTotal`), so no ledger can make the
+#: summary impossible to write.
+MAX_TOKENS = 10**9
+MAX_CALL_COST = Decimal(10**6)
+#: Timestamps a real call can have; outside them converting to a local date can overflow.
+EARLIEST_CALL = datetime(1970, 1, 2, tzinfo=UTC)
+LATEST_CALL = datetime(9998, 12, 31, tzinfo=UTC)
+MAX_ID_LENGTH = 64
+
+Tokens = Annotated[int, Field(ge=0, le=MAX_TOKENS)]
+CallCost = Annotated[Money, Field(ge=0, le=MAX_CALL_COST)]
+
+
+def _call_time(value: datetime) -> datetime:
+    if not EARLIEST_CALL <= value <= LATEST_CALL:
+        raise ValueError("a call's time must be between 1970 and 9998")
+    return value
+
+
+def _total_in(value: Any) -> Any:
+    # Same rule as Money: a float from JSON becomes Decimal through its shortest repr.
+    return Decimal(repr(value)) if isinstance(value, float) else value
+
+
+def _total_checked(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("a total must be a finite number")
+    return quantize_money(value)
+
+
+def _total_out(value: Decimal) -> float | int:
+    quantized = quantize_money(value)
+    return int(quantized) if quantized == quantized.to_integral_value() else float(quantized)
+
+
+#: A sum of money: like :data:`Money` (Decimal, 8 decimals, a JSON number) but without
+#: Money's 10^12 ceiling, so totals of valid records can always be stored.
+MoneyTotal = Annotated[
+    Decimal,
+    BeforeValidator(_total_in),
+    AfterValidator(_total_checked),
+    PlainSerializer(_total_out, when_used="json"),
+]
+
 
 class LedgerRecord(BaseModel):
-    """One priced AI operation: a line of ``costs.jsonl``, the source of truth."""
+    """One priced AI operation: a line of ``costs.jsonl``, the source of truth.
+
+    Validation is the ledger's defence against planted lines: a cost that is negative,
+    not finite or above :data:`MAX_CALL_COST`, tokens above :data:`MAX_TOKENS` or a time
+    outside 1970-9998 make the line invalid (skipped and counted, never summed).
+    """
 
     model_config = ConfigDict(extra="allow")
 
     schema_version: int = 1
-    id: str = Field(default_factory=new_id)
-    timestamp: UtcTime = Field(default_factory=utc_now)
+    id: str = Field(default_factory=new_id, min_length=1, max_length=MAX_ID_LENGTH)
+    timestamp: Annotated[UtcTime, AfterValidator(_call_time)] = Field(default_factory=utc_now)
     project: str = ""
     session_id: str = ""
     stage: str = ""
@@ -127,13 +180,13 @@ class LedgerRecord(BaseModel):
     provider: str
     model: str  # the requested model, without provider prefix
     model_resolved: str | None = None
-    input_tokens: int = Field(ge=0)
-    cached_tokens: int = Field(default=0, ge=0)
-    output_tokens: int = Field(ge=0)
+    input_tokens: Tokens
+    cached_tokens: Tokens = 0
+    output_tokens: Tokens
     usage_source: UsageSource = "provider"
-    cost: Money = Decimal(0)
+    cost: CallCost = Decimal(0)
     cost_source: str  # "genai-prices X.Y.Z" | "local" | "user price" | "unpriced"
-    estimated_cost: Money | None = None
+    estimated_cost: CallCost | None = None
     status: OperationStatus = "ok"
     duration_ms: int | None = Field(default=None, ge=0)
 
@@ -165,26 +218,26 @@ class RecentOperation(BaseModel):
 class DayAggregate(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    total: Money = Decimal(0)
+    total: MoneyTotal = Decimal(0)
     count: int = 0
     unpriced_count: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
-    by_model: dict[str, Money] = Field(default_factory=dict)
-    by_operation: dict[str, Money] = Field(default_factory=dict)
-    by_session: dict[str, Money] = Field(default_factory=dict)
+    by_model: dict[str, MoneyTotal] = Field(default_factory=dict)
+    by_operation: dict[str, MoneyTotal] = Field(default_factory=dict)
+    by_session: dict[str, MoneyTotal] = Field(default_factory=dict)
 
 
 class CostSummary(Document):
     """``costs.json``: a bounded summary rebuilt from the ledger at any time."""
 
-    session_total: Money = Decimal(0)
-    daily_total: Money = Decimal(0)
-    weekly_total: Money = Decimal(0)
-    monthly_total: Money = Decimal(0)
-    all_time_total: Money = Decimal(0)
+    session_total: MoneyTotal = Decimal(0)
+    daily_total: MoneyTotal = Decimal(0)
+    weekly_total: MoneyTotal = Decimal(0)
+    monthly_total: MoneyTotal = Decimal(0)
+    all_time_total: MoneyTotal = Decimal(0)
     operations: list[RecentOperation] = Field(default_factory=list)
-    by_model: dict[str, Money] = Field(default_factory=dict)
+    by_model: dict[str, MoneyTotal] = Field(default_factory=dict)
     by_day: dict[str, DayAggregate] = Field(default_factory=dict)
     budget: Budget = Field(default_factory=Budget)
     ledger_records: int = 0
@@ -203,29 +256,6 @@ class CostTotals(DayAggregate):
     count_by_operation: dict[str, int] = Field(default_factory=dict)
     unpriced_by_model: dict[str, int] = Field(default_factory=dict)
     unpriced_by_operation: dict[str, int] = Field(default_factory=dict)
-
-    def add(self, record: LedgerRecord) -> None:
-        cost = record.cost
-        name = record.model_name
-        self.total += cost
-        self.count += 1
-        self.input_tokens += record.input_tokens
-        self.cached_tokens += record.cached_tokens
-        self.output_tokens += record.output_tokens
-        self.by_model[name] = self.by_model.get(name, Decimal(0)) + cost
-        self.by_operation[record.operation] = (
-            self.by_operation.get(record.operation, Decimal(0)) + cost
-        )
-        self.count_by_model[name] = self.count_by_model.get(name, 0) + 1
-        self.count_by_operation[record.operation] = (
-            self.count_by_operation.get(record.operation, 0) + 1
-        )
-        if not record.priced:
-            self.unpriced_count += 1
-            self.unpriced_by_model[name] = self.unpriced_by_model.get(name, 0) + 1
-            self.unpriced_by_operation[record.operation] = (
-                self.unpriced_by_operation.get(record.operation, 0) + 1
-            )
 
     def merge(self, other: CostTotals) -> None:
         self.total += other.total
@@ -261,6 +291,19 @@ class CostsDocument(CostSummary):
     sessions: dict[str, CostTotals] = Field(default_factory=dict)
     session_id: str = ""
     budget_warned: list[str] = Field(default_factory=list)
+    #: Lines not summed: invalid ones and repeated ids (``ledger_duplicates`` of them).
     ledger_skipped: int = 0
-    #: The time zone whose calendar keyed ``by_day``; another zone rebuilds the days.
+    ledger_duplicates: int = 0
+    #: Lines read so far (blank ones too), so a problem can be named by its line number.
+    ledger_lines: int = 0
+    #: The greatest UUID id folded in: a newer UUIDv7 id cannot repeat an earlier one, so
+    #: only ids at or below it are looked up in the ledger (see ``storage.ledger``).
+    ledger_max_id: str = ""
+    #: The first few skipped lines, ``"line N: why"``, for ``doctor``.
+    ledger_problems: list[str] = Field(default_factory=list)
+    #: The zone's name when ``by_day`` was cut (informational: the key is ``day_offsets``).
     timezone: str = ""
+    #: For each day in ``by_day``: the zone's UTC offsets (seconds) at its local midnight and
+    #: at the next one. Another zone with the same offsets on those days ("UTC" and
+    #: "Etc/UTC") cuts the same days; one that differs (or new tz rules) rebuilds them.
+    day_offsets: dict[str, tuple[int, int]] = Field(default_factory=dict)
