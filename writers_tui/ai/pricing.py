@@ -15,6 +15,11 @@ Token convention: ``input_tokens`` here **excludes** cached (cache-read) tokens,
 passed separately as ``cached_tokens``. ``genai-prices`` counts cache reads inside its
 ``input_tokens``, so we hand it ``input_tokens + cached_tokens`` and
 ``cache_read_tokens=cached_tokens``; the two conventions then price the same call.
+
+Cache *writes* (Anthropic's ``cache_creation_input_tokens``) are part of ``input_tokens``
+(they were not read from a cache) and are named again in the keyword-only
+``cache_write_tokens``, so genai-prices can charge them at the write rate. Callers that do
+not know about writes (``PriceFunction``, ``costs add``) price them at the input rate.
 """
 
 from __future__ import annotations
@@ -78,18 +83,25 @@ def price(
     cached_tokens: int = 0,
     *,
     providers: Mapping[str, ProviderSettings] | None = None,
+    cache_write_tokens: int = 0,
 ) -> Price:
     """Price one call. ValueError (one line) for a malformed name, unknown provider or count.
 
     ``providers`` are the writer's configured providers (``Settings.providers``).
-    ``input_tokens`` excludes ``cached_tokens`` (see the module docstring).
+    ``input_tokens`` excludes ``cached_tokens`` and includes ``cache_write_tokens`` (see
+    the module docstring); a user price charges cache writes at its input rate.
     """
     configured = providers or {}
     provider, model = split_model_name(model_name)
     check_provider(provider, configured)
     _check_tokens(
-        input_tokens=input_tokens, output_tokens=output_tokens, cached_tokens=cached_tokens
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_tokens=cached_tokens,
+        cache_write_tokens=cache_write_tokens,
     )
+    if cache_write_tokens > input_tokens:
+        raise ValueError("cache_write_tokens are part of input_tokens and cannot exceed them")
     own = configured.get(provider)
     if own is not None and own.price_override is not None:
         return _user_price(own.price_override, model, input_tokens, output_tokens, cached_tokens)
@@ -101,6 +113,7 @@ def price(
     usage = Usage(
         input_tokens=input_tokens + cached_tokens,
         cache_read_tokens=cached_tokens or None,
+        cache_write_tokens=cache_write_tokens or None,
         output_tokens=output_tokens,
     )
     try:

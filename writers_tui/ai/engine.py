@@ -1,0 +1,369 @@
+"""The AI engine: estimate, confirm, reserve, stream, record — for one project.
+
+How a caller (the app's suggestion panel, ``writers-tui ask``) uses it::
+
+    engine = AIEngine(root, settings, tracker)
+    estimate = await engine.estimate(request)        # offline; no network
+    if estimate.needs_confirmation: ask the writer (estimate has model, tokens, cost)
+    if estimate.over_budget: show estimate.budget, let the writer override
+    call = await engine.start(estimate, confirmed=True, override_budget=False)
+    async for chunk in call: panel.append(chunk.text)   # TextChunk only
+    outcome = await call.wait()                      # or: await call.cancel()
+
+``start`` reserves the estimate against the budget (:mod:`budget`) and raises
+:class:`ConfirmationRequired` / :class:`BudgetExceeded` before any network traffic. The
+stream runs in its own task, so :meth:`AICall.cancel` works from any task (a key binding)
+and still bills the call: the ledger gets one record whatever happens — ``ok`` with the
+provider's usage, ``cancelled`` or ``error`` with partial usage — and only then is the
+reservation released. Provider errors are raised from the iteration (after the text that
+did arrive), never yielded as text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from writers_tui.ai import providers as provider_configs
+from writers_tui.ai import recording
+from writers_tui.ai.budget import BOOK, BudgetCheck, Reservation, ReservationBook
+from writers_tui.ai.capabilities import CapabilityRegistry
+from writers_tui.ai.client import ProviderClient, ProviderStream
+from writers_tui.ai.errors import AIError, ConfirmationRequired, ProviderError
+from writers_tui.ai.providers import ProviderConfig
+from writers_tui.ai.response_cache import CachedAnswer, ResponseCache, request_key
+from writers_tui.ai.retry import RetryPolicy
+from writers_tui.ai.tokens import TokenEstimator
+from writers_tui.ai.types import AIRequest, TextChunk, Usage
+from writers_tui.config import Settings
+from writers_tui.storage.costs import CostTracker
+from writers_tui.storage.models import LedgerRecord, OperationStatus
+
+#: Errors after which the provider may have billed the call although no text arrived.
+_MAY_HAVE_BILLED = ("timeout", "cut", "bad_response")
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a call is expected to cost, and what the caller must do before starting it.
+
+    The confirm dialog shows ``model``, ``input_tokens``, ``output_tokens``, ``cost``;
+    the budget dialog shows ``budget`` (each limit: spent, running, this call, after).
+    """
+
+    request: AIRequest
+    provider: ProviderConfig
+    input_tokens: int
+    output_tokens: int
+    cost: Decimal
+    cost_source: str
+    priced: bool
+    warning: str | None  # e.g. "no price known for …" (unpriced)
+    chars_per_token: float
+    threshold: Decimal
+    budget: BudgetCheck
+    cache_key: str | None  # set for deterministic requests
+    cache_hit: bool  # the response cache has the answer: $0, no network
+
+    @property
+    def model(self) -> str:
+        return self.request.model
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return not self.cache_hit and self.cost > self.threshold
+
+    @property
+    def over_budget(self) -> bool:
+        return not self.cache_hit and not self.budget.ok
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """How a call ended. ``text`` is everything that arrived (kept on cancel or error)."""
+
+    text: str
+    status: OperationStatus
+    usage: Usage | None
+    record: LedgerRecord | None  # None only when nothing can have been billed
+    error: AIError | None = None
+    cache_hit: bool = False
+    budget_warning: str | None = None  # the once-per-period 80 % warning, if this crossed it
+
+
+class _End:
+    pass
+
+
+_END = _End()
+
+
+class AICall:
+    """A running call: iterate it for :class:`TextChunk`; cancel it; wait for its outcome."""
+
+    def __init__(
+        self,
+        engine: AIEngine,
+        estimate: Estimate,
+        reservation: Reservation | None,
+        cached: CachedAnswer | None,
+    ) -> None:
+        self.engine = engine
+        self.estimate = estimate
+        self._reservation = reservation
+        self._cached = cached
+        self._queue: asyncio.Queue[TextChunk | _End] = asyncio.Queue()
+        self._parts: list[str] = []
+        self._outcome: CallOutcome | None = None
+        self._cancelled = False
+        self._task = asyncio.create_task(self._produce(), name=f"ai:{estimate.model}")
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def __aiter__(self) -> AICall:
+        return self
+
+    async def __anext__(self) -> TextChunk:
+        try:
+            item = await self._queue.get()
+        except asyncio.CancelledError:
+            self._task.cancel()  # the consumer went away: stop (and bill) the call
+            raise
+        if isinstance(item, _End):
+            self._queue.put_nowait(item)  # later iterations end too
+            outcome = await self.wait()
+            if outcome.error is not None and outcome.status == "error":
+                raise outcome.error
+            raise StopAsyncIteration
+        return item
+
+    async def wait(self) -> CallOutcome:
+        """The outcome, once the call is over and recorded."""
+        await asyncio.shield(self._task)
+        assert self._outcome is not None
+        return self._outcome
+
+    async def cancel(self) -> CallOutcome:
+        """Stop the stream; the partial text is kept and the call billed as cancelled."""
+        if not self._task.done():
+            self._cancelled = True
+            self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        assert self._outcome is not None
+        return self._outcome
+
+    async def _produce(self) -> None:
+        started = time.monotonic()
+        try:
+            if self._cached is not None:
+                self._outcome = await self._serve_cached(self._cached, started)
+            else:
+                self._outcome = await self._stream(started)
+        finally:
+            # Whatever happened (even a bug), the reservation goes and the reader wakes up;
+            # an unexpected exception then surfaces from wait() and the iteration.
+            if self._reservation is not None:
+                self._reservation.release()
+            self._queue.put_nowait(_END)
+
+    async def _serve_cached(self, cached: CachedAnswer, started: float) -> CallOutcome:
+        self._parts.append(cached.text)
+        self._queue.put_nowait(TextChunk(cached.text))
+        record = await self.engine._record_hit(self.estimate.request, cached, started)
+        return CallOutcome(cached.text, "ok", Usage(0, 0), record, cache_hit=True)
+
+    async def _stream(self, started: float) -> CallOutcome:
+        request = self.estimate.request
+        stream = self.engine.client(self.estimate.provider).stream(request)
+        status: OperationStatus = "ok"
+        error: ProviderError | None = None
+        usage: Usage | None = None
+        try:
+            async for item in stream:
+                if isinstance(item, TextChunk):
+                    self._parts.append(item.text)
+                    self._queue.put_nowait(item)
+                else:
+                    usage = item
+        except asyncio.CancelledError:
+            status, usage = "cancelled", stream.partial_usage()
+        except ProviderError as failure:
+            status, error = "error", failure
+            billed = stream.accepted or self._parts or failure.kind in _MAY_HAVE_BILLED
+            usage = stream.partial_usage() if billed else None
+        # Recording must finish even if the task is cancelled again meanwhile.
+        record, warning = await asyncio.shield(
+            self.engine._record(self.estimate, stream, usage, status, started)
+        )
+        return CallOutcome(self.text, status, usage, record, error, budget_warning=warning)
+
+
+class AIEngine:
+    """AI calls for one project: estimates, reservations, streaming, the ledger."""
+
+    def __init__(
+        self,
+        root: Path,
+        settings: Settings,
+        tracker: CostTracker,
+        *,
+        environ: Mapping[str, str] | None = None,
+        book: ReservationBook | None = None,
+        retry: RetryPolicy | None = None,
+        capabilities: CapabilityRegistry | None = None,
+        cache: ResponseCache | None = None,
+    ) -> None:
+        self.root = Path(root)
+        self.settings = settings
+        self.tracker = tracker
+        self.environ = environ
+        self.book = book or BOOK
+        self.retry = retry
+        self.capabilities = capabilities
+        self.cache = cache or ResponseCache(self.root)
+        self.tokens = TokenEstimator()
+        self._calibrated = False
+        self._clients: dict[str, ProviderClient] = {}
+
+    # -- configuration -------------------------------------------------------------
+
+    def provider(self, model: str) -> ProviderConfig:
+        """The provider for ``model``; :class:`NotConfigured` (how to set it up) if AI is off."""
+        return provider_configs.for_model(model, self.settings, self.environ)
+
+    def client(self, config: ProviderConfig) -> ProviderClient:
+        client = self._clients.get(config.name)
+        if client is None or client.config != config:
+            client = self._clients[config.name] = ProviderClient(
+                config,
+                retry=self.retry,
+                capabilities=self.capabilities,
+                count_tokens=self.tokens.count,
+            )
+        return client
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    # -- before the call -------------------------------------------------------------
+
+    async def estimate(self, request: AIRequest) -> Estimate:
+        """Tokens and cost, offline; the budget as the call would leave it."""
+        config = self.provider(request.model)
+        if not self._calibrated:
+            await asyncio.to_thread(self.tokens.learn_from, iter(self.tracker.ledger))
+            self._calibrated = True
+        input_tokens = self.tokens.count(request.model, request.prompt_text)
+        output_tokens = request.max_output_tokens
+        price = recording.price_usage(
+            request.model, Usage(input_tokens, output_tokens), self.settings.providers
+        )
+        key = request_key(request, config.base_url) if request.deterministic else None
+        hit = key is not None and (await asyncio.to_thread(self.cache.get, key)) is not None
+        await asyncio.to_thread(self.tracker.refresh)
+        budget = await asyncio.to_thread(self.book.check, self.tracker, price.cost)
+        return Estimate(
+            request=request,
+            provider=config,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            cost=price.cost,
+            cost_source=price.source,
+            priced=price.priced,
+            warning=price.warning,
+            chars_per_token=self.tokens.chars_per_token(request.model),
+            threshold=self.settings.ai.confirm_threshold,
+            budget=budget,
+            cache_key=key,
+            cache_hit=hit,
+        )
+
+    async def start(
+        self, estimate: Estimate, *, confirmed: bool = False, override_budget: bool = False
+    ) -> AICall:
+        """Reserve and begin the call.
+
+        :class:`ConfirmationRequired` when the estimate is above the threshold and not
+        ``confirmed``; :class:`BudgetExceeded` (with the check for the dialog) when it does
+        not fit what is left — counting calls running now — unless ``override_budget``.
+        """
+        if estimate.cache_key is not None:
+            cached = await asyncio.to_thread(self.cache.get, estimate.cache_key)
+            if cached is not None:
+                return AICall(self, estimate, None, cached)
+        if estimate.cost > estimate.threshold and not confirmed:
+            raise ConfirmationRequired(
+                f"{estimate.model}: this call is estimated at ~${estimate.cost:.4f} "
+                f"(above your ${estimate.threshold} confirm threshold); confirm to proceed"
+            )
+        reservation = await asyncio.to_thread(
+            self.book.reserve, self.tracker, estimate.cost, override=override_budget
+        )
+        return AICall(self, estimate, reservation, None)
+
+    # -- after the call (engine-side so AICall stays about streaming) ----------------
+
+    async def _record(
+        self,
+        estimate: Estimate,
+        stream: ProviderStream,
+        usage: Usage | None,
+        status: OperationStatus,
+        started: float,
+    ) -> tuple[LedgerRecord | None, str | None]:
+        if usage is None:
+            return None, None
+        request = estimate.request
+        record, price = recording.build_record(
+            self.tracker,
+            request,
+            usage,
+            providers=self.settings.providers,
+            estimated_cost=estimate.cost,
+            status=status,
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+        await asyncio.to_thread(self.tracker.record, record)
+        if price.warning:
+            self.tracker.warnings.append(price.warning)
+        if usage.source == "provider":
+            self.tokens.learn(
+                request.model, len(request.prompt_text), usage.input_tokens + usage.cached_tokens
+            )
+        if status == "ok" and estimate.cache_key is not None:
+            await asyncio.to_thread(
+                self.cache.put,
+                estimate.cache_key,
+                request.model,
+                stream.text,
+                usage,
+                str(record.cost),
+            )
+        warning = await asyncio.to_thread(self.tracker.should_warn_budget)
+        return record, warning
+
+    async def _record_hit(
+        self, request: AIRequest, cached: CachedAnswer, started: float
+    ) -> LedgerRecord:
+        record = recording.cache_hit_record(
+            self.tracker,
+            request,
+            Decimal(cached.cost),
+            int((time.monotonic() - started) * 1000),
+        )
+        await asyncio.to_thread(self.tracker.record, record)
+        return record
+
+
+CallStatus = Literal["ok", "error", "cancelled"]

@@ -1,0 +1,179 @@
+"""What can go wrong with an AI call, as typed exceptions with one-line messages.
+
+A provider error is never text in the stream: the stream raises, the caller shows the
+message beside the manuscript, never inside it. Every message has been through
+:func:`~writers_tui.ai.redact.redact`. The SDKs' exceptions are mapped here, in one place,
+so the rest of the engine never imports them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import anthropic
+import httpx2
+import openai
+
+from writers_tui.ai.redact import Secret, redact
+
+ErrorKind = Literal[
+    "auth",  # 401/403: the key is missing, wrong or not allowed
+    "not_found",  # 404: wrong model name or base URL
+    "rate_limited",  # 429 after our retries
+    "server",  # 5xx after our retries
+    "timeout",
+    "unreachable",  # connection refused, DNS, TLS: the server is down or the URL wrong
+    "bad_request",  # 400/422: the provider refused the request
+    "bad_response",  # a malformed chunk or body
+    "cut",  # the connection dropped mid-answer
+]
+
+#: Status codes worth retrying: rate limits and the server's own trouble.
+RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+
+
+class AIError(Exception):
+    """Base of every error the engine raises; ``str()`` is one line for the writer."""
+
+
+class NotConfigured(AIError):
+    """No provider is set up for this model (AI stays off until one is)."""
+
+
+class ConfirmationRequired(AIError):
+    """The estimate is above the confirm threshold and the caller did not confirm it."""
+
+
+class BudgetExceeded(AIError):
+    """The call would break a budget limit (reservations included) and was not overridden."""
+
+    def __init__(self, message: str, check: object) -> None:
+        super().__init__(message)
+        self.check = check  # a writers_tui.ai.budget.BudgetCheck (no import cycle)
+
+
+@dataclass(frozen=True)
+class _Details:
+    kind: ErrorKind
+    status: int | None
+    retry_after: float | None
+
+
+class ProviderError(AIError):
+    """The provider failed; ``kind`` says how, ``retry_after`` is what the server asked."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: ErrorKind,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind: ErrorKind = kind
+        self.status = status
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in ("rate_limited", "server")
+
+
+def parse_retry_after(headers: httpx2.Headers | None) -> float | None:
+    """Seconds the server asked us to wait (``retry-after-ms`` or ``Retry-After``)."""
+    if headers is None:
+        return None
+    milliseconds = headers.get("retry-after-ms")
+    if milliseconds:
+        try:
+            return max(0.0, float(milliseconds) / 1000)
+        except ValueError:
+            pass
+    seconds = headers.get("retry-after")
+    if not seconds:
+        return None
+    try:
+        return max(0.0, float(seconds))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    from writers_tui.values import utc_now
+
+    try:
+        when = parsedate_to_datetime(seconds)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - utc_now()).total_seconds())
+
+
+def _provider_message(body: object) -> str:
+    """The provider's own short explanation, if its error body has one."""
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
+            return str(inner["message"])
+        if isinstance(body.get("message"), str):
+            return str(body["message"])
+    if isinstance(body, str):
+        try:
+            return _provider_message(json.loads(body))
+        except ValueError:
+            return body
+    return ""
+
+
+def _status_error(
+    provider: str, status: int, body: object, headers: httpx2.Headers | None
+) -> ProviderError:
+    said = " ".join(_provider_message(body).split())[:160]
+    detail = f" ({said})" if said else ""
+    retry_after = parse_retry_after(headers)
+    kind: ErrorKind
+    if status in (401, 403):
+        kind, text = "auth", f"{provider} refused the API key (HTTP {status}){detail}"
+    elif status == 404:
+        kind, text = "not_found", f"{provider}: model or URL not found (HTTP 404){detail}"
+    elif status == 429:
+        kind, text = "rate_limited", f"{provider} is rate limiting us (HTTP 429){detail}"
+    elif status >= 500 or status in RETRYABLE_STATUS:
+        kind, text = "server", f"{provider} had a server error (HTTP {status}){detail}"
+    else:
+        kind, text = "bad_request", f"{provider} refused the request (HTTP {status}){detail}"
+    return ProviderError(text, kind=kind, status=status, retry_after=retry_after)
+
+
+def from_sdk(
+    error: BaseException, provider: str, url: str, secrets: Iterable[Secret] = ()
+) -> ProviderError:
+    """The one-line, redacted ProviderError for an SDK or transport exception."""
+    mapped: ProviderError
+    if isinstance(error, ProviderError):
+        mapped = error
+    elif isinstance(error, openai.APIStatusError | anthropic.APIStatusError):
+        mapped = _status_error(provider, error.status_code, error.body, error.response.headers)
+    elif isinstance(
+        error, openai.APITimeoutError | anthropic.APITimeoutError | httpx2.TimeoutException
+    ):
+        mapped = ProviderError(f"{provider} did not answer in time ({url})", kind="timeout")
+    elif isinstance(error, httpx2.RemoteProtocolError | httpx2.ReadError):
+        mapped = ProviderError(f"{provider} dropped the connection mid-answer", kind="cut")
+    elif isinstance(
+        error, openai.APIConnectionError | anthropic.APIConnectionError | httpx2.TransportError
+    ):
+        mapped = ProviderError(
+            f"cannot reach {provider} at {url}: is the server running and the URL right?",
+            kind="unreachable",
+        )
+    elif isinstance(error, ValueError | openai.APIError | anthropic.APIError):
+        mapped = ProviderError(f"{provider} sent a malformed answer ({error})", kind="bad_response")
+    else:
+        raise error
+    line = redact(" ".join(str(mapped).split()), secrets)
+    return ProviderError(
+        line, kind=mapped.kind, status=mapped.status, retry_after=mapped.retry_after
+    )
