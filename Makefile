@@ -15,7 +15,6 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/writers-tui demo sample-novel
-	$(VENV)/bin/writers-tui analyze sample-novel
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q
