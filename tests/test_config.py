@@ -14,6 +14,7 @@ import pytest
 
 from writers_tui.config import (
     BINDING_IDS,
+    DEFAULT_THEME,
     TEXTUAL_THEMES,
     Settings,
     SettingsError,
@@ -65,7 +66,7 @@ def test_defaults(project: Path) -> None:
     assert settings.ai.confirm_threshold == Decimal("0.10")
     assert settings.editor.allow_outside_symlinks is False
     assert settings.providers == {} and settings.model_preferences == {}
-    assert settings.theme == "textual-dark"
+    assert settings.theme == DEFAULT_THEME == "writers-dark"
 
 
 def test_every_field_is_documented() -> None:
@@ -251,7 +252,7 @@ def test_hostile_config_planted_in_the_user_dir_is_the_one_read(
     loaded = load_settings(project)
     assert loaded.settings.budget.daily_limit == Decimal("0.01")
     assert loaded.settings.goals.daily_words == 1
-    assert loaded.settings.theme == "textual-dark" and loaded.settings.keymap == {}
+    assert loaded.settings.theme == DEFAULT_THEME == "writers-dark" and loaded.settings.keymap == {}
     assert len(loaded.warnings) == 2
 
 
@@ -316,7 +317,7 @@ def test_bad_user_dotenv_value_names_the_file_and_variable(project: Path) -> Non
 def test_unknown_theme_falls_back_with_a_warning(project: Path) -> None:
     path = _project_file(project, {"schema_version": 1, "theme": "neon-nightmare"})
     loaded = load_settings(project, environ={})
-    assert loaded.settings.theme == "textual-dark"
+    assert loaded.settings.theme == DEFAULT_THEME == "writers-dark"
     assert len(loaded.warnings) == 1
     assert str(path) in loaded.warnings[0] and "neon-nightmare" in loaded.warnings[0]
 

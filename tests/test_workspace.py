@@ -7,6 +7,7 @@ processes killed with SIGKILL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ import pytest
 from writers_tui.storage.history import SessionHistory
 from writers_tui.workspace import (
     FileChanged,
+    LockWarning,
     NotAProject,
     ProjectHeld,
     ReadOnlyError,
@@ -325,5 +327,95 @@ async def test_a_link_to_a_file_outside_opens_read_only(project: Path, tmp_path:
     try:
         opened = await ws.open_file("manuscript/linked.md")
         assert opened.read_only and opened.notice and "outside the project" in opened.notice
+    finally:
+        await ws.close()
+
+
+# --- issue 7: a failed close, a replaced lock -------------------------------------------
+
+SECOND_INSTANCE = """
+import sys
+from pathlib import Path
+from writers_tui.storage.lock import ProjectInUse, ProjectLock
+try:
+    ProjectLock(Path(sys.argv[1])).acquire()
+except ProjectInUse:
+    sys.exit(3)
+"""
+
+
+def _second_instance(root: Path) -> int:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-c", SECOND_INSTANCE, str(root)], env=env, check=False, timeout=30
+    ).returncode
+
+
+@pytest.fixture
+def full_disk_project(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """A project on a 512 KiB tmpfs (a real ENOSPC); skipped where mounting is refused."""
+    mount = tmp_path / "tmpfs"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        root = mount / "novel"
+        (root / "manuscript").mkdir(parents=True)
+        (root / "manuscript" / "1.md").write_text("Words.\n")
+        yield root, mount / "filler"
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _fill(filler: Path) -> None:
+    with open(filler, "wb", buffering=0) as handle, contextlib.suppress(OSError):
+        while True:
+            handle.write(b"x" * 4096)
+
+
+async def test_a_failed_close_keeps_the_project_until_the_writer_abandons_it(
+    full_disk_project: tuple[Path, Path],
+) -> None:
+    root, filler = full_disk_project
+    ws = await Workspace.open(root)
+    _fill(filler)
+    with pytest.raises(OSError):
+        await ws.close()
+    assert await asyncio.to_thread(_second_instance, root) == 3  # still ours
+    await ws.abandon()
+    filler.unlink()
+    assert session_state(root).state is SessionState.INTERRUPTED
+    assert await asyncio.to_thread(_second_instance, root) == 0
+
+
+async def test_a_failed_close_can_be_retried(full_disk_project: tuple[Path, Path]) -> None:
+    root, filler = full_disk_project
+    ws = await Workspace.open(root)
+    _fill(filler)
+    with pytest.raises(OSError):
+        await ws.close()
+    filler.unlink()
+    assert await ws.close()
+    assert session_state(root).state is SessionState.CLOSED
+
+
+async def test_a_replaced_lock_is_reported_and_taken_again(project: Path) -> None:
+    ws = await Workspace.open(project)
+    recorder = Recorder()
+    ws.subscribe(recorder)
+    try:
+        lock = project / ".session" / "lock"
+        staging = lock.with_name("lock.synced")
+        staging.write_bytes(b"")
+        os.replace(staging, lock)  # a sync tool puts back an empty lock file
+        await ws.save_now()
+        warnings = recorder.of(LockWarning)
+        assert warnings and "replaced" in warnings[0].message
+        assert await asyncio.to_thread(_second_instance, project) == 3
     finally:
         await ws.close()

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from writers_tui.analysis.export import DOCUMENT, AnalyzeDocument
+from writers_tui.analysis.live import project_settings_from
 from writers_tui.analysis.manuscript import ANALYZER_VERSION
 from writers_tui.analysis.report import markdown_report
 from writers_tui.analysis.runner import (
@@ -48,16 +49,9 @@ def project_settings(root: Path | None) -> ProjectSettings:
     if root is None:
         return ProjectSettings()
     try:
-        analysis = load_settings(root).settings.analysis
+        return project_settings_from(load_settings(root).settings.analysis)
     except SettingsError:
         return ProjectSettings()
-    return ProjectSettings(
-        target_reading_ease=analysis.target_reading_ease,
-        quote_style=analysis.quote_style,
-        flag_filter_words_in_dialogue=analysis.flag_filter_words_in_dialogue,
-        spell_check=analysis.spell_check,
-        spelling_dictionary=analysis.spelling_dictionary,
-    )
 
 
 def _shown(score: Score) -> str:

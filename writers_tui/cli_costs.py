@@ -11,14 +11,10 @@ JSON output: money is a JSON number with at most 8 decimals, exactly as on disk 
 
 from __future__ import annotations
 
-import csv
-import io
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from pydantic import TypeAdapter
 from rich.console import Console
 from rich.table import Table
 
@@ -26,20 +22,18 @@ from writers_tui.ai import pricing
 from writers_tui.atomic import UnsafePath
 from writers_tui.cli_common import echo_json, fail, resolve_project
 from writers_tui.config import Settings, SettingsError, load_settings
-from writers_tui.storage.costs import (
-    BREAKDOWNS,
-    PERIODS,
-    BudgetUsage,
-    CostTracker,
-    format_usd,
+from writers_tui.storage.costs import BREAKDOWNS, PERIODS, CostTracker, format_usd
+from writers_tui.storage.expenses import (
+    ExpenseError,
+    check_expense,
+    cost_report,
+    record_expense,
+    report_csv,
 )
-from writers_tui.storage.models import MAX_TOKENS, CostTotals
+from writers_tui.storage.models import MAX_TOKENS
 from writers_tui.storage.stores import session_store
-from writers_tui.values import Money
 
 FAILED = 1
-MAX_OPERATION_NAME = 64
-_MONEY = TypeAdapter(Money)
 
 #: Token counts a real call could have; beyond this a typo, not an expense. The ledger's
 #: own bound, so nothing `costs add` accepts is later skipped as out of bounds.
@@ -48,11 +42,6 @@ TOKENS = click.IntRange(min=0, max=MAX_TOKENS)
 INPUT_TOKENS_HELP = (
     "Prompt tokens NOT counting cached (cache-read) tokens; give those with --cached-tokens."
 )
-
-
-def _money(amount: Decimal) -> Any:
-    """A Decimal as the JSON number costs.jsonl uses (≤ 8 decimals)."""
-    return _MONEY.dump_python(amount, mode="json")
 
 
 class _CostsGroup(click.Group):
@@ -111,13 +100,6 @@ def _disk_failure(error: OSError, doing: str) -> NoReturn:
 # -- costs add -------------------------------------------------------------------------
 
 
-def _check_operation(name: str) -> str:
-    name = name.strip()
-    if not name or len(name) > MAX_OPERATION_NAME or not name.isprintable():
-        fail(f"--operation {name!r} must be 1-{MAX_OPERATION_NAME} printable characters")
-    return name
-
-
 @costs.command("add")
 @click.argument("project", required=False)
 @click.option("--model", required=True, help="provider/model, e.g. anthropic/claude-sonnet-4-5")
@@ -140,33 +122,35 @@ def add(
     Exit 0 means the record is in .session/costs.jsonl and on disk.
     """
     root = resolve_project(project)
-    operation = _check_operation(operation)
     settings = _settings(root)
     price = pricing.pricer(settings.providers)
     try:
-        price(model, input_tokens, output_tokens, cached_tokens)
-    except (ValueError, ArithmeticError) as error:
-        fail(f"--model: {error}")
-    try:
+        check_expense(  # before the ledger is even opened: bad input writes nothing
+            price,
+            model,
+            input_tokens,
+            output_tokens,
+            cached_tokens=cached_tokens,
+            operation=operation,
+        )
         tracker = CostTracker(root, _live_session_id(root), budget=settings.budget, price=price)
-        skipped_before = tracker.skipped_lines
-        try:
-            record, priced = tracker.price_operation(
-                operation, model, input_tokens, output_tokens, cached_tokens=cached_tokens
-            )
-        except ValueError as error:
-            fail(str(error))
-        tracker.record(record)
-        budget_warning = tracker.should_warn_budget()
+        recorded = record_expense(
+            tracker,
+            price,
+            model,
+            input_tokens,
+            output_tokens,
+            cached_tokens=cached_tokens,
+            operation=operation,
+        )
+    except ExpenseError as error:
+        fail(error.cli_message())
     except OSError as error:
         _disk_failure(error, "record the cost")
-    _warn([priced.warning] if priced.warning else [])
-    _warn(tracker.take_warnings())
-    ledger_warning = tracker.ledger_warning()
-    if ledger_warning and tracker.skipped_lines > skipped_before:
-        _warn([ledger_warning])
-    if budget_warning:
-        _warn([budget_warning])
+    record = recorded.record
+    _warn(recorded.warnings)
+    if recorded.budget_warning:
+        _warn([recorded.budget_warning])
     if as_json:
         echo_json(record.model_dump(mode="json"))
         return
@@ -174,81 +158,12 @@ def add(
     if cached_tokens:
         tokens += f" / {cached_tokens:,} cached"
     click.echo(
-        f"Recorded {record.model_name} ({operation}): {tokens} tokens, "
+        f"Recorded {record.model_name} ({record.operation}): {tokens} tokens, "
         f"{format_usd(record.cost)} [{record.cost_source}] id {record.id}"
     )
 
 
 # -- costs [show] ----------------------------------------------------------------------
-
-
-def _totals_json(totals: CostTotals) -> dict[str, Any]:
-    return {
-        "total": _money(totals.total),
-        "count": totals.count,
-        "unpriced_count": totals.unpriced_count,
-        "input_tokens": totals.input_tokens,
-        "cached_tokens": totals.cached_tokens,
-        "output_tokens": totals.output_tokens,
-    }
-
-
-def _budget_json(usage: BudgetUsage) -> dict[str, Any]:
-    return {
-        "period": usage.period,
-        "key": usage.key,
-        "limit": _money(usage.limit),
-        "spent": _money(usage.spent),
-        "percent": float(round(usage.ratio * 100, 2)),
-    }
-
-
-def _report(tracker: CostTracker, period: str, by: str | None) -> dict[str, Any]:
-    span = tracker.period_range(period)
-    report: dict[str, Any] = {
-        "schema_version": 1,
-        "project": str(tracker.paths.root),
-        "session_id": tracker.session_id,
-        "timezone": tracker.clock().astimezone(tracker.tz).tzname(),
-        "period": period,
-        "from": span[0].isoformat() if span else None,
-        "to": span[1].isoformat() if span else None,
-        **_totals_json(tracker.totals(period)),
-        "periods": {name: _totals_json(tracker.totals(name)) for name in PERIODS},
-        "by": by,
-        "breakdown": None,
-        "budget": [_budget_json(usage) for usage in tracker.budget_usage()],
-        "ledger": {
-            "records": tracker.ledger_records,
-            "skipped_lines": tracker.skipped_lines,
-            "duplicate_lines": tracker.duplicate_lines,
-        },
-    }
-    if by is not None:
-        report["breakdown"] = [
-            {
-                "key": key,
-                "cost": _money(part.total),
-                "count": part.count,
-                "unpriced_count": part.unpriced_count,
-            }
-            for key, part in tracker.breakdown(by, period).items()
-        ]
-    return report
-
-
-def _print_csv(report: dict[str, Any]) -> None:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    if report["breakdown"] is None:
-        writer.writerow(["period", "cost", "count", "unpriced_count"])
-        for name, totals in report["periods"].items():
-            writer.writerow([name, totals["total"], totals["count"], totals["unpriced_count"]])
-    else:
-        writer.writerow([report["by"], "cost", "count", "unpriced_count"])
-        for row in report["breakdown"]:
-            writer.writerow([row["key"], row["cost"], row["count"], row["unpriced_count"]])
-    click.echo(out.getvalue(), nl=False)
 
 
 def _print_human(tracker: CostTracker, report: dict[str, Any], period: str, by: str | None) -> None:
@@ -318,10 +233,10 @@ def show(project: str | None, period: str, by: str | None, as_json: bool, as_csv
     ledger_warning = tracker.ledger_warning()
     if ledger_warning:
         _warn([ledger_warning])
-    report = _report(tracker, period, by)
+    report = cost_report(tracker, period, by)
     if as_json:
         echo_json(report)
     elif as_csv:
-        _print_csv(report)
+        click.echo(report_csv(report), nl=False)
     else:
         _print_human(tracker, report, period, by)

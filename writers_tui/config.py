@@ -60,7 +60,9 @@ from writers_tui.values import Money
 ENV_PREFIX = "WRITERS_TUI_"
 ENV_NESTED_DELIMITER = "__"
 PREFERENCES_VERSION = 1
-DEFAULT_THEME = "textual-dark"
+#: The themes shipped in themes/ (writers_tui/_themes in a wheel), designed for long sessions.
+PACKAGED_THEMES: tuple[str, ...] = ("writers-dark", "writers-light")
+DEFAULT_THEME = "writers-dark"
 
 #: Top-level settings only the user level (user config, user .env, environment) may set.
 USER_ONLY_KEYS: tuple[str, ...] = ("providers", "editor")
@@ -110,6 +112,14 @@ BINDING_IDS: tuple[str, ...] = (
     "quit",
     "focus_mode",
     "help",
+    "binder.new_scene",
+    "binder.new_chapter",
+    "binder.rename",
+    "binder.delete",
+    "binder.undo_delete",
+    "binder.move_up",
+    "binder.move_down",
+    "binder.move_into",
 )
 
 
@@ -249,7 +259,8 @@ class ProjectSettings(BaseModel):
     theme: str = Field(
         default=DEFAULT_THEME,
         min_length=1,
-        description="A Textual theme, or a user theme file's name (themes/NAME.toml|json).",
+        description="writers-dark or writers-light, a Textual theme, or a user theme file's "
+        "name (themes/NAME.toml|json in the user config folder).",
     )
     keymap: dict[str, str] = Field(
         default_factory=dict,
@@ -555,8 +566,8 @@ def user_themes() -> tuple[str, ...]:
 
 
 def check_theme(name: str) -> str:
-    """``name`` if it is a Textual theme or a user theme file, else a ValueError."""
-    if name in TEXTUAL_THEMES or name in user_themes():
+    """``name`` if it is a packaged, Textual or user theme, else a ValueError."""
+    if name in PACKAGED_THEMES or name in TEXTUAL_THEMES or name in user_themes():
         return name
     raise ValueError(f"unknown theme {name!r}")
 
@@ -583,7 +594,8 @@ def _check_loaded(settings: Settings, sources: list[Any], warnings: list[str]) -
     except ValueError as error:
         warnings.append(
             f"{_origin(sources, ('theme',))}: {error}; using {DEFAULT_THEME!r} "
-            f"(known: Textual's themes and {paths.user_config_dir() / 'themes'})"
+            f"(known: {', '.join(PACKAGED_THEMES)}, Textual's themes and "
+            f"{paths.user_config_dir() / 'themes'})"
         )
         settings.theme = DEFAULT_THEME
     unknown = [binding for binding in settings.keymap if binding not in BINDING_IDS]

@@ -135,6 +135,11 @@ class ProjectPaths:
         return self.session_dir / "cache" / "analysis"
 
     @property
+    def keeps(self) -> Path:
+        """Flags the writer marked "keep" in the Enhancing stage."""
+        return self.session_dir / "keeps.json"
+
+    @property
     def logs(self) -> Path:
         return self.session_dir / "logs"
 

@@ -14,18 +14,34 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
+from writers_tui import bible, history_stats, search_replace
 from writers_tui.ai import pricing
-from writers_tui.config import LoadedSettings, Settings, load_settings
-from writers_tui.paths import MANUSCRIPT_DIR, ProjectPaths
+from writers_tui.analysis.live import (
+    LiveAnalysis,
+    Progress,
+    project_settings_from,
+    read_score_trend,
+)
+from writers_tui.analysis.manuscript import FileResult, ManuscriptAnalysis, SourceFile
+from writers_tui.analysis.runner import AnalysisInputError, read_source
+from writers_tui.atomic import atomic_write_text
+from writers_tui.bible import BibleIssue, EntryKind
+from writers_tui.config import LoadedSettings, Settings, SettingsError, load_settings
+from writers_tui.history_stats import HistorySummary, LiveSession
+from writers_tui.paths import MANUSCRIPT_DIR, OUTPUT_DIR, ProjectPaths
 from writers_tui.project import manuscript_files
+from writers_tui.search_replace import Match, ReplacePlan, SearchError, StaleMatchError
+from writers_tui.storage import manuscript_ops, snapshots
 from writers_tui.storage.autosave import AutoSaver, SaveState, SaveStatus
 from writers_tui.storage.buffer_saver import BufferSaver
 from writers_tui.storage.buffers import (
@@ -36,11 +52,23 @@ from writers_tui.storage.buffers import (
     SaveResult,
     Unsaved,
 )
-from writers_tui.storage.costs import CostTracker
+from writers_tui.storage.costs import BreakdownKey, BudgetUsage, CostTracker, Period
+from writers_tui.storage.expenses import ExpenseError, cost_report, recent_records, record_expense
+from writers_tui.storage.expenses import report_csv as costs_csv
 from writers_tui.storage.history import SessionHistory
 from writers_tui.storage.journals import Journal
+from writers_tui.storage.keeps import KeptFlags
 from writers_tui.storage.lock import LockHolder, ProjectInUse
-from writers_tui.storage.models import OpenFile, SessionData, Stage
+from writers_tui.storage.manuscript_ops import BinderChange, Moved, TrashEntry
+from writers_tui.storage.models import (
+    CostTotals,
+    HistoryEntry,
+    LedgerRecord,
+    OpenFile,
+    SessionData,
+    Stage,
+)
+from writers_tui.storage.preferences import save_project_setting
 from writers_tui.storage.session import (
     Session,
     SessionManager,
@@ -48,31 +76,56 @@ from writers_tui.storage.session import (
     SessionStatus,
     session_state,
 )
+from writers_tui.storage.snapshots import DiffHunk, DiffLine, SnapshotInfo, TextDiff
 from writers_tui.storage.text_codec import decode
 from writers_tui.storage.watcher import FileEvent, ProjectWatcher
 from writers_tui.values import minutes_between, utc_now
-from writers_tui.wordcount import count_words
+from writers_tui.wordcount import NotTextError, count_words
 
 __all__ = [
+    "BibleIssue",
+    "BinderChange",
+    "BinderChanged",
     "BinderEntry",
+    "BudgetUsage",
     "BudgetWarning",
     "BufferJournaled",
     "CostRecorded",
+    "CostTotals",
+    "DiffHunk",
+    "DiffLine",
+    "EntryKind",
+    "ExpenseError",
     "FileChanged",
+    "HistoryEntry",
+    "HistorySummary",
     "Holder",
     "JournalInfo",
+    "LedgerRecord",
+    "LiveSession",
+    "LockWarning",
+    "Match",
+    "Moved",
     "NotAProject",
     "OpenFileInfo",
     "OpenedFile",
     "ProjectHeld",
     "ReadOnlyError",
     "Recovery",
+    "ReplacePlan",
     "SaveState",
     "SaveStateChanged",
     "SaveStatus",
+    "SearchError",
     "SessionState",
     "SessionStatus",
+    "SettingsChanged",
+    "SettingsError",
+    "SnapshotInfo",
     "Stage",
+    "StaleMatchError",
+    "TextDiff",
+    "TrashEntry",
     "WordsChanged",
     "Workspace",
     "WorkspaceEvent",
@@ -87,6 +140,11 @@ Clock = Callable[[], datetime]
 
 #: How often costs recorded by another process (``writers-tui costs add``) are picked up.
 COST_REFRESH_SECONDS = 5.0
+#: How long the watcher's view of the app's own binder renames is expected to arrive
+#: (its debounce and max delay are well inside this): such events are not news.
+OWN_CHANGE_SECONDS = 5.0
+#: The label of the snapshot taken of the current text before a restore.
+BEFORE_RESTORE_LABEL = "before restore"
 
 
 class NotAProject(ValueError):
@@ -138,6 +196,13 @@ class BudgetWarning:
 
 
 @dataclass(frozen=True)
+class LockWarning:
+    """``.session/lock`` was replaced or removed behind our back (a sync tool?)."""
+
+    message: str
+
+
+@dataclass(frozen=True)
 class FileChanged:
     """A file the writer owns changed outside the app (or a save found it changed)."""
 
@@ -157,8 +222,36 @@ class BufferJournaled:
     error: str
 
 
+@dataclass(frozen=True)
+class BinderChanged:
+    """The app created, renamed, moved, deleted or restored binder entries.
+
+    Open buffers, the session's open files and the word counts already follow it; the
+    binder redraws from :meth:`Workspace.binder` and an editor showing a moved file
+    takes its new path from ``change.new_path(old)`` (None: it went to the trash).
+    """
+
+    change: BinderChange
+
+
+@dataclass(frozen=True)
+class SettingsChanged:
+    """A setting was saved and applied; ``warnings`` are what the loader noticed."""
+
+    settings: Settings
+    warnings: list[str]
+
+
 WorkspaceEvent = (
-    SaveStateChanged | WordsChanged | CostRecorded | BudgetWarning | FileChanged | BufferJournaled
+    SaveStateChanged
+    | WordsChanged
+    | CostRecorded
+    | BudgetWarning
+    | FileChanged
+    | BufferJournaled
+    | LockWarning
+    | BinderChanged
+    | SettingsChanged
 )
 Listener = Callable[[WorkspaceEvent], None]
 
@@ -231,7 +324,11 @@ class Workspace:
         self._manager: SessionManager | None = None
         self._session: Session | None = None
         self._readonly_data: SessionData | None = None
-        self._buffers = BufferStore(self.root, clock=clock)
+        self._buffers = BufferStore(
+            self.root,
+            clock=clock,
+            allow_outside_links=self.settings.editor.allow_outside_symlinks,
+        )
         self._prose = BufferSaver(
             self._buffers,
             idle=buffer_idle,
@@ -248,9 +345,23 @@ class Workspace:
         self._reported_conflicts: set[Path] = set()
         self._journals: dict[str, Journal] = {}
         self._read_only_paths: set[str] = set()  # links to files outside the project
+        self._analysis: LiveAnalysis | None = None
+        # One analysis at a time: the analyzer is not thread-safe.
+        self._analysis_lock = asyncio.Lock()
+        self._keeps: KeptFlags | None = None
         self._save_state = SaveState(SaveStatus.SAVED)
         self._started = False
-        self._closed = False
+        self._stopped = False  # background work and savers stopped (close() began)
+        self._prose_ok = True  # the final prose save wrote every file
+        self._closed = False  # the lock is released (or the workspace was read-only)
+        self._environ: dict[str, str] | None = None
+        self._binder_lock = asyncio.Lock()  # one binder operation at a time
+        # Paths the app itself just moved away / brought into place, with the loop time
+        # until which the watcher reporting them is an echo, not an outside change.
+        self._own_gone: dict[str, float] = {}
+        self._own_present: dict[str, float] = {}
+        self._known_session_total = Decimal(0)  # what CostRecorded last reported
+        self._last_replace: ReplacePlan | None = None
 
     # -- opening ----------------------------------------------------------------------
 
@@ -285,6 +396,7 @@ class Workspace:
             buffer_idle=buffer_idle,
             buffer_max_delay=buffer_max_delay,
         )
+        workspace._environ = environ
         if read_only:
             await workspace._open_read_only()
         else:
@@ -377,23 +489,26 @@ class Workspace:
         else:
             await asyncio.to_thread(costs.reset_session, session.session_id)
         self._costs = costs
-
-        async def save_session() -> None:
-            await session.save()
-
-        self._session_saver = AutoSaver(
-            save_session,
-            session.has_changes,
-            interval=self.settings.autosave_interval,
-            on_state=lambda _state: self._publish_save_state(),
-            clock=self._clock,
-        )
+        self._session_saver = self._make_session_saver(session)
         await self._start()
         total = sum(self._file_words.values())
         session.set_word_count(total, at_start=new)
         self._session_saver.start()
         self._prose.start()
         self._session_saver.request_save()
+
+    def _make_session_saver(self, session: Session) -> AutoSaver:
+        async def save_session() -> None:
+            await self._check_lock()
+            await session.save()
+
+        return AutoSaver(
+            save_session,
+            session.has_changes,
+            interval=self.settings.autosave_interval,
+            on_state=lambda _state: self._publish_save_state(),
+            clock=self._clock,
+        )
 
     async def _start(self) -> None:
         """What both modes share: word counts, history for today, the watcher."""
@@ -737,6 +852,669 @@ class Workspace:
         journal = self._journals.pop(journal_path)
         await asyncio.to_thread(self._buffers.discard_journal, journal)
 
+    # -- the binder: create, rename, move, delete, undo --------------------------------------
+
+    async def create_scene(
+        self, title: str, *, after: str | None = None, folder: str | None = None
+    ) -> BinderChange:
+        """A new scene after ``after`` (its sibling) or at the end of ``folder``."""
+        self._check_paths(after, folder)
+        return await self._binder_op(
+            lambda: manuscript_ops.create_scene(self.root, title, after=after, folder=folder)
+        )
+
+    async def create_chapter(self, title: str, *, after: str | None = None) -> BinderChange:
+        """A new chapter folder after ``after`` or at the end of the manuscript."""
+        self._check_paths(after)
+        return await self._binder_op(
+            lambda: manuscript_ops.create_chapter(self.root, title, after=after)
+        )
+
+    async def rename_entry(self, path: str, title: str) -> BinderChange:
+        """A new title for a scene or chapter (its number stays; the text is untouched)."""
+        self._check_paths(path)
+        return await self._binder_op(lambda: manuscript_ops.rename(self.root, path, title))
+
+    async def move_entry(self, path: str, direction: Literal["up", "down"]) -> BinderChange:
+        """Swap places with the entry above or below (same folder)."""
+        self._check_paths(path)
+        if direction == "up":
+            return await self._binder_op(lambda: manuscript_ops.move_up(self.root, path))
+        if direction == "down":
+            return await self._binder_op(lambda: manuscript_ops.move_down(self.root, path))
+        raise ValueError(f"direction must be 'up' or 'down', not {direction!r}")
+
+    async def move_entry_into(self, path: str, folder: str) -> BinderChange:
+        """Move to the end of another chapter (``manuscript`` for the top level)."""
+        self._check_paths(path, folder)
+        return await self._binder_op(lambda: manuscript_ops.move_into(self.root, path, folder))
+
+    async def delete_entry(self, path: str) -> BinderChange:
+        """Move a scene, chapter or bible file to ``.session/trash/`` (undoable).
+
+        Its open buffers are saved first and then closed; if one cannot be saved the
+        delete is refused (ValueError), so no unsaved text goes to the trash unseen.
+        """
+        self._check_paths(path)
+        return await self._binder_op(
+            lambda: manuscript_ops.delete(self.root, path, now=self._clock()), closing=path
+        )
+
+    async def undo_delete(self, trash_id: str | None = None) -> BinderChange:
+        """Put a deleted entry back where it was (None: the newest one in the trash)."""
+        self._writable_session()
+        if trash_id is None:
+            entries = await self.trash()
+            if not entries:
+                raise ValueError("the trash is empty: nothing to undo")
+            trash_id = entries[0].id
+        chosen = trash_id
+        return await self._binder_op(lambda: manuscript_ops.undo_delete(self.root, chosen))
+
+    async def trash(self) -> list[TrashEntry]:
+        """What can be restored, newest first."""
+        return await asyncio.to_thread(manuscript_ops.trash_entries, self.root)
+
+    def _check_paths(self, *paths: str | None) -> None:
+        """Refuse absolute paths and ``..`` before anything runs (the ops check again)."""
+        self._writable_session()
+        for path in paths:
+            if path is not None:
+                self.resolve(path)
+
+    def _under(self, path: str) -> list[Buffer]:
+        """Open buffers of ``path`` and of everything under it (a folder)."""
+        prefix = path.rstrip("/") + "/"
+        return [
+            buffer
+            for buffer in self._buffers.buffers
+            if (relative := self._relative(buffer.path)) == path or relative.startswith(prefix)
+        ]
+
+    async def _binder_op(
+        self,
+        work: Callable[[], BinderChange],
+        *,
+        closing: str | None = None,
+        binder_event: bool = True,
+    ) -> BinderChange:
+        """Run one binder operation and make everything follow it.
+
+        Prose is flushed first, so the renames move files holding the writer's latest
+        text; the operation runs in a thread; then buffers, the session's open files,
+        word counts and the watcher's expectations follow the change before any event
+        is emitted. Edits typed while the thread runs are saved by the prose saver ~1 s
+        later, to the buffer's new path (it was re-pointed on the loop before then).
+        """
+        session = self._writable_session()
+        async with self._binder_lock:
+            await self._prose.flush()
+            if closing is not None:
+                unsaved = [b for b in self._under(closing) if b.needs_save]
+                if unsaved:
+                    names = ", ".join(self._relative(b.path) for b in unsaved)
+                    raise ValueError(f"{names}: unsaved text could not be written; not deleted")
+            change = await asyncio.to_thread(work)
+            self._expect_own(change)
+            self._follow(change, session)
+            await self._recount_change(change)
+            self._request_session_save()
+            if binder_event:
+                self._emit(BinderChanged(change))
+            else:
+                for created in change.created:
+                    self._emit(FileChanged("created", created))
+            self._emit(self.words(self._words_path(change)))
+        return change
+
+    def _words_path(self, change: BinderChange) -> str | None:
+        """The file a WordsChanged after ``change`` is about: the active file if any."""
+        active = self.active_file
+        return active if active is not None else next(iter(change.created), None)
+
+    def _expect_own(self, change: BinderChange) -> None:
+        until = asyncio.get_running_loop().time() + OWN_CHANGE_SECONDS
+        for moved in change.moved:
+            self._own_gone[moved.old] = until
+            self._own_present[moved.new] = until
+        for path in change.deleted:
+            self._own_gone[path] = until
+        for path in change.created:
+            self._own_present[path] = until
+
+    def _follow(self, change: BinderChange, session: Session) -> None:
+        """Re-point buffers and the session's files after the app moved or deleted them."""
+        for moved in change.moved:
+            if moved.is_folder:
+                continue
+            buffer = self._buffers.get(self.resolve(moved.old))
+            if buffer is not None:
+                self._buffers.rename(buffer, self.resolve(moved.new))
+            if moved.old in self._read_only_paths:
+                self._read_only_paths.discard(moved.old)
+                self._read_only_paths.add(moved.new)
+        for path in change.deleted:
+            buffer = self._buffers.get(self.resolve(path))
+            if buffer is not None and not buffer.needs_save:  # saved by the flush
+                self._buffers.close(buffer)
+            self._reported_conflicts.discard(self.resolve(path))
+            self._read_only_paths.discard(path)
+        data = session.data
+        files = [
+            entry.model_copy(update={"path": new})
+            for entry in data.open_files
+            if (new := change.new_path(entry.path)) is not None
+        ]
+        active = change.new_path(data.active_file) if data.active_file is not None else None
+        if active is None and data.active_file is not None:
+            active = files[-1].path if files else None
+        created = _renamed(data.files_created, change) + [
+            path for path in change.created if path not in data.files_created
+        ]
+        modified = _renamed(data.files_modified, change)
+        if (files, active, created, modified) != (
+            data.open_files,
+            data.active_file,
+            data.files_created,
+            data.files_modified,
+        ):
+            data.open_files, data.active_file = files, active
+            data.files_created, data.files_modified = created, modified
+            session.mark_changed()
+
+    async def _recount_change(self, change: BinderChange) -> None:
+        words = self._file_words
+        for moved in change.moved:
+            if moved.old in words:
+                words[moved.new] = words.pop(moved.old)
+        for path in change.deleted:
+            words.pop(path, None)
+        counted = [
+            path
+            for path in change.created
+            if path.startswith(f"{MANUSCRIPT_DIR}/") and path.lower().endswith(".md")
+        ]
+        counts = await asyncio.to_thread(
+            lambda: {path: _count_file(self.resolve(path)) for path in counted}
+        )
+        words.update(counts)
+        if self._session is not None:
+            self._session.set_word_count(sum(words.values()))
+
+    async def _is_own_change(
+        self, event: FileEvent, path: str, dest: str | None, buffer: Buffer | None
+    ) -> bool:
+        """Whether a watcher event is the echo of the app's own binder operation.
+
+        Such events are dropped whole (no FileChanged, no recount: the operation already
+        did both). A "modified" is an echo only if the file still holds exactly what its
+        open buffer last read or wrote, so an outside edit is never mistaken for one.
+        """
+        now = asyncio.get_running_loop().time()
+        for expected in (self._own_gone, self._own_present):
+            for stale in [key for key, until in expected.items() if until < now]:
+                del expected[stale]
+        gone, present = self._own_gone, self._own_present
+        if event.kind == "moved":
+            return path in gone and dest in present
+        if event.kind == "deleted":
+            return path in gone
+        if event.kind == "created":
+            return path in present
+        if path not in present or buffer is None or buffer.known_sha256 is None:
+            return False
+        digest = await asyncio.to_thread(_disk_sha256, event.path)
+        return digest == buffer.known_sha256
+
+    # -- snapshots ------------------------------------------------------------------------
+
+    async def _current_text(self, path: str) -> str:
+        """The buffer's text when ``path`` is open (unsaved edits included), else the file's."""
+        absolute = self.resolve(path)
+        buffer = self._buffers.get(absolute)
+        if buffer is not None:
+            return buffer.text
+        try:
+            return decode(await asyncio.to_thread(absolute.read_bytes))
+        except FileNotFoundError:
+            raise ValueError(f"{path}: no such file") from None
+
+    async def take_snapshot(self, path: str, *, label: str | None = None) -> SnapshotInfo:
+        """Keep the current text of ``path`` (the buffer's when open) as a snapshot."""
+        self._writable_session()
+        return await self._snapshot(path, label=label)
+
+    async def _snapshot(
+        self, path: str, *, label: str | None, bulk_id: str | None = None
+    ) -> SnapshotInfo:
+        text = await self._current_text(path)
+        return await asyncio.to_thread(
+            snapshots.take_snapshot,
+            self.root,
+            path,
+            text,
+            label=label,
+            bulk_id=bulk_id,
+            now=self._clock(),
+        )
+
+    async def snapshots(self, path: str) -> list[SnapshotInfo]:
+        """The snapshots of ``path``, newest first."""
+        self.resolve(path)
+        return await asyncio.to_thread(snapshots.list_snapshots, self.root, path)
+
+    async def diff_snapshot(self, path: str, snapshot_id: str) -> TextDiff:
+        """From a snapshot to the current text (the buffer's, unsaved edits included)."""
+        current = await self._current_text(path)
+        return await asyncio.to_thread(
+            snapshots.diff_snapshot, self.root, path, snapshot_id, current
+        )
+
+    async def restore_snapshot(self, path: str, snapshot_id: str) -> str:
+        """Put a snapshot's text back; returns it (the buffer's text now).
+
+        The current text is snapshotted first ("before restore"), so a restore is itself
+        undoable. The text goes into the buffer as an edit, so it is saved with the usual
+        rules (conflict check, journal on failure) within ~1 s.
+        """
+        self._writable_session()
+        if path in self._read_only_paths:
+            raise ReadOnlyError(f"{path} links outside the project and is open read-only")
+        text = await asyncio.to_thread(snapshots.read_snapshot, self.root, path, snapshot_id)
+        await self.take_snapshot(path, label=BEFORE_RESTORE_LABEL)
+        buffer = await self._buffers.open(self.resolve(path))
+        self._set_buffer_text(path, buffer, text)
+        self._emit(FileChanged("modified", path, reloaded=True))
+        self._emit(self.words(path))
+        return text
+
+    def _set_buffer_text(self, path: str, buffer: Buffer, text: str) -> None:
+        """Replace a buffer's text as an edit would: dirty, saved by the prose saver."""
+        buffer.set_text(text)
+        if self._session is not None:
+            self._session.mark_file_modified(path)
+        if path.startswith(f"{MANUSCRIPT_DIR}/"):
+            self._file_words[path] = count_words(text)
+            if self._session is not None:
+                self._session.set_word_count(sum(self._file_words.values()))
+        self._publish_save_state()
+
+    # -- search and replace ---------------------------------------------------------------
+
+    def _open_texts(self) -> dict[str, str]:
+        return {self._relative(buffer.path): buffer.text for buffer in self._buffers.buffers}
+
+    async def _texts_of(self, paths: Iterable[str]) -> dict[str, str]:
+        texts: dict[str, str] = {}
+        for path in paths:
+            with contextlib.suppress(ValueError):  # gone since: stale, reported by the caller
+                texts[path] = await self._current_text(path)
+        return texts
+
+    async def search(
+        self,
+        query: str,
+        *,
+        whole_word: bool = False,
+        case_sensitive: bool = False,
+        regex: bool = False,
+    ) -> list[Match]:
+        """Every match in manuscript/, reference/ and planning/ (open buffers' text wins).
+
+        A bad query (empty, invalid regex) is :class:`SearchError`, one line.
+        """
+        open_texts = self._open_texts()
+
+        def run() -> list[Match]:
+            texts = search_replace.project_texts(self.root, open_texts)
+            return search_replace.search(
+                texts, query, whole_word=whole_word, case_sensitive=case_sensitive, regex=regex
+            )
+
+        return await asyncio.to_thread(run)
+
+    async def plan_replace(
+        self, matches: Sequence[Match], replacement: str, *, preserve_case: bool = False
+    ) -> ReplacePlan:
+        """What replacing ``matches`` would do (preview); :class:`StaleMatchError` when a
+        file changed since the search."""
+        texts = await self._texts_of(dict.fromkeys(match.path for match in matches))
+        return await asyncio.to_thread(
+            search_replace.plan_replace, texts, matches, replacement, preserve_case=preserve_case
+        )
+
+    async def apply_replace(self, plan: ReplacePlan) -> ReplacePlan:
+        """Apply a plan: each file is snapshotted (tagged ``plan.bulk_id``, kept while the
+        replace is undoable) and saved now through its buffer, so the usual conflict
+        rules hold. Refused whole (:class:`StaleMatchError`, nothing written) when a file
+        changed since the plan was made.
+
+        Returns the plan with its snapshot ids: the one :meth:`undo_replace` undoes.
+        """
+        self._writable_session()
+        paths = [planned.path for planned in plan.files]
+        self._check_writable_files(paths)
+        stale = plan.stale(await self._texts_of(paths))
+        if stale:
+            raise StaleMatchError(f"changed since the search: {', '.join(stale)}; search again")
+        label = f"before replacing with {plan.replacement!r}"
+        ids: dict[str, str] = {}
+        for path in paths:
+            ids[path] = (await self._snapshot(path, label=label, bulk_id=plan.bulk_id)).id
+        if self._last_replace is not None:  # only the last replace is undoable
+            await self._release(self._last_replace)
+        applied = plan.with_snapshots(ids)
+        for planned in plan.files:
+            await self._write_now(planned.path, planned.new_text)
+        self._last_replace = applied
+        self._emit(self.words(self.active_file))
+        return applied
+
+    async def undo_replace(self) -> list[str]:
+        """Undo the last replace from its snapshots; returns the files left as they are
+        because they changed since (undoing those would lose that edit)."""
+        self._writable_session()
+        plan = self._last_replace
+        if plan is None:
+            raise ValueError("no replace to undo")
+        paths = [planned.path for planned in plan.files]
+        self._check_writable_files(paths)
+        blocked = plan.undo_blockers(await self._texts_of(paths))
+        for path in paths:
+            if path in blocked:
+                continue
+            text = await asyncio.to_thread(
+                snapshots.read_snapshot, self.root, path, plan.snapshot_ids[path]
+            )
+            await self._write_now(path, text)
+        self._last_replace = None
+        await self._release(plan)
+        self._emit(self.words(self.active_file))
+        return blocked
+
+    async def _release(self, plan: ReplacePlan) -> None:
+        """The replace can no longer be undone: its snapshots are bounded like the rest."""
+        paths = list(plan.snapshot_ids)
+        await asyncio.to_thread(snapshots.release_bulk, self.root, paths, plan.bulk_id)
+
+    def _check_writable_files(self, paths: Iterable[str]) -> None:
+        for path in paths:
+            self.resolve(path)
+            if path in self._read_only_paths:
+                raise ReadOnlyError(f"{path} links outside the project and is open read-only")
+
+    async def _write_now(self, path: str, text: str) -> None:
+        """Put ``text`` in ``path``'s buffer (opened for it if need be) and save it now,
+        through the one code that writes prose (conflict copy, journal on failure).
+
+        An open file's editor is told (``FileChanged(reloaded=True)``); a buffer opened
+        only for this is closed again once its text is on disk.
+        """
+        absolute = self.resolve(path)
+        was_open = self._buffers.get(absolute) is not None
+        buffer = await self._buffers.open(absolute)
+        self._set_buffer_text(path, buffer, text)
+        result = await self._buffers.save(buffer)
+        self._on_save_result(result)
+        self._publish_save_state()
+        if was_open:
+            self._emit(FileChanged("modified", path, reloaded=True))
+        elif not buffer.needs_save:
+            self._buffers.close(buffer)
+
+    # -- the story bible ------------------------------------------------------------------
+
+    async def bible_issues(self) -> list[BibleIssue]:
+        """Characters without goal, flaw or arc; beats without scenes; unknown POVs."""
+        open_texts = self._open_texts()
+        return await asyncio.to_thread(bible.project_completeness, self.root, open_texts)
+
+    async def create_entry(
+        self, kind: EntryKind, title: str, *, after: str | None = None
+    ) -> BinderChange:
+        """A character, place, beat sheet or chapter from its template.
+
+        A chapter is a binder change (:class:`BinderChanged`); the others are new files in
+        ``reference/`` or ``planning/`` (:class:`FileChanged` ``created``).
+        """
+        self._check_paths(after)
+        if kind not in bible.ENTRY_KINDS:
+            raise ValueError(f"unknown entry kind {kind!r}; one of {', '.join(bible.ENTRY_KINDS)}")
+        return await self._binder_op(
+            lambda: bible.create_entry(self.root, kind, title, after=after),
+            binder_event=kind == "chapter",
+        )
+
+    # -- costs ----------------------------------------------------------------------------
+
+    def _tracker(self) -> CostTracker:
+        if self._costs is None:
+            raise RuntimeError("resolve the interrupted session first")
+        return self._costs
+
+    async def cost_totals(self, period: Period) -> CostTotals:
+        """Totals for session / day / week / month (local calendar) / all."""
+        return await asyncio.to_thread(self._tracker().totals, period)
+
+    async def budget_usage(self) -> list[BudgetUsage]:
+        """Each configured limit and what its period spent (``ratio``, ``label``)."""
+        return await asyncio.to_thread(self._tracker().budget_usage)
+
+    async def cost_breakdown(self, by: BreakdownKey, period: Period) -> dict[str, CostTotals]:
+        """The period split by model, operation (biggest first) or local day (by date)."""
+        return await asyncio.to_thread(self._tracker().breakdown, by, period)
+
+    async def cost_records(self, *, limit: int = 500) -> list[LedgerRecord]:
+        """The newest ledger records, newest first (read from the end of the ledger)."""
+        return await asyncio.to_thread(recent_records, self._tracker().ledger, limit)
+
+    async def add_expense(
+        self,
+        model: str,
+        input_tokens: int,
+        output_tokens: int,
+        *,
+        cached_tokens: int = 0,
+        operation: str = "manual",
+    ) -> LedgerRecord:
+        """Record an expense made outside the app, exactly as ``writers-tui costs add``.
+
+        Bad input is :class:`ExpenseError` (one line naming the input; nothing written).
+        Emits :class:`CostRecorded`, and :class:`BudgetWarning` the first time a budget
+        period passes its warn ratio.
+        """
+        self._writable_session()
+        tracker = self._tracker()
+        price = pricing.pricer(self.settings.providers)
+        before = self._known_session_total
+        recorded = await asyncio.to_thread(
+            record_expense,
+            tracker,
+            price,
+            model,
+            input_tokens,
+            output_tokens,
+            cached_tokens=cached_tokens,
+            operation=operation,
+        )
+        total = await asyncio.to_thread(self._session_total)
+        self._known_session_total = total
+        self.warnings.extend(recorded.warnings)
+        self._emit(CostRecorded(total - before, total))
+        if recorded.budget_warning:
+            self._emit(BudgetWarning(recorded.budget_warning))
+        return recorded.record
+
+    async def export_costs_csv(self, destination: Path | None = None) -> Path:
+        """Write ``costs --csv`` durably; returns where.
+
+        The default is ``output/costs-YYYY-MM-DD.csv`` (local date) in the project. A
+        relative ``destination`` is inside the project; an absolute one is wherever the
+        writer chose (read-only mode may export outside the project, never into it).
+        """
+        if destination is None:
+            day = self._clock().astimezone().date().isoformat()
+            target = self.root / OUTPUT_DIR / f"costs-{day}.csv"
+        elif destination.is_absolute():
+            target = destination
+        else:
+            target = self.resolve(destination.as_posix())
+        if self.read_only and not self._points_outside(target):
+            raise ReadOnlyError(f"{self.root.name} is open read-only; export outside it")
+        tracker = self._tracker()
+
+        def export() -> None:
+            atomic_write_text(target, costs_csv(cost_report(tracker, "month", None)))
+
+        await asyncio.to_thread(export)
+        return target
+
+    # -- history --------------------------------------------------------------------------
+
+    async def history(self) -> list[HistoryEntry]:
+        """The last sessions (up to 20), newest first."""
+        entries = await asyncio.to_thread(SessionHistory(self.root).entries)
+        return entries[::-1]
+
+    async def history_summary(self) -> HistorySummary:
+        """Words per day, streaks and totals, the live session included."""
+        entries = await asyncio.to_thread(SessionHistory(self.root).entries)
+        live = None
+        if self._session is not None:
+            data = self._session.data
+            live = LiveSession(
+                start_time=data.created_at,
+                words_written=self.words().session_words,
+                duration_minutes=self.duration_minutes,
+            )
+            # A continued session may be in the history already (as interrupted).
+            entries = [entry for entry in entries if entry.session_id != data.session_id]
+        today = self._clock().astimezone().date()
+        return history_stats.summarize(entries, today=today, live=live)
+
+    # -- settings -------------------------------------------------------------------------
+
+    async def update_setting(self, key: str, value: object) -> Settings:
+        """Save one project setting (dotted ``key``) durably and apply it now.
+
+        Refused with :class:`SettingsError` (one line naming the key, nothing written):
+        an unknown key, a bad value, and user-level-only keys (``providers.*``,
+        ``editor.*``). Emits :class:`SettingsChanged`.
+        """
+        self._writable_session()
+        loaded = await asyncio.to_thread(
+            save_project_setting, self.root, key, value, environ=self._environ
+        )
+        old, new = self.settings, loaded.settings
+        self.settings = new
+        if new.autosave_interval != old.autosave_interval and self._session is not None:
+            await self._replace_session_saver(self._session)
+        if new.budget != old.budget or new.providers != old.providers:
+            session_id = self._session.session_id if self._session is not None else ""
+            self._costs = await asyncio.to_thread(self._make_costs, session_id, False)
+        self._emit(SettingsChanged(new, list(loaded.warnings)))
+        if new.goals != old.goals:
+            self._emit(self.words(self.active_file))
+        return new
+
+    # -- analysis (Analyzing, Scoring and Enhancing stages) -----------------------------
+
+    def _live_analysis(self) -> LiveAnalysis:
+        settings = project_settings_from(self.settings.analysis)
+        if self._analysis is None or self._analysis.settings != settings:
+            self._analysis = LiveAnalysis(self.paths, settings, read_only=self.read_only)
+        return self._analysis
+
+    async def _sources(self) -> list[SourceFile]:
+        """The manuscript in binder order; open buffers' texts win over the disk."""
+        files = await asyncio.to_thread(manuscript_files, self.root)
+        open_texts = {self._relative(buffer.path): buffer.text for buffer in self._buffers.buffers}
+        return await asyncio.to_thread(self._read_sources, files, open_texts)
+
+    def _read_sources(self, files: list[Path], open_texts: dict[str, str]) -> list[SourceFile]:
+        sources: list[SourceFile] = []
+        for file in files:
+            path = self._relative(file)
+            text = open_texts.get(path)
+            if text is None:
+                try:
+                    text, _warning = read_source(file)
+                except (AnalysisInputError, NotTextError):
+                    continue
+            chapter = file.parent.name if file.parent != self.paths.manuscript else file.stem
+            sources.append(SourceFile(path=path, text=text, chapter=chapter))
+        return sources
+
+    async def analyze_manuscript(self, progress: Progress | None = None) -> ManuscriptAnalysis:
+        """The whole manuscript, measured in a thread; ``progress(done, total)`` is called
+        on the loop after each file. Incremental: unchanged files come from the cache."""
+        sources = await self._sources()
+        loop = asyncio.get_running_loop()
+
+        def report(done: int, total: int) -> None:
+            if progress is not None:
+                loop.call_soon_threadsafe(progress, done, total)
+
+        async with self._analysis_lock:
+            live = self._live_analysis()
+            return await asyncio.to_thread(live.manuscript, sources, report)
+
+    async def analyze_file(self, path: str) -> FileResult:
+        """One file (its buffer's text when open): flags with spans, measurements, score."""
+        absolute = self.resolve(path)
+        buffer = self._buffers.get(absolute)
+        if buffer is not None:
+            text = buffer.text
+        else:
+            text, _warning = await asyncio.to_thread(read_source, absolute)
+        chapter = absolute.parent.name
+        async with self._analysis_lock:
+            live = self._live_analysis()
+            return await asyncio.to_thread(live.file, SourceFile(path, text, chapter))
+
+    async def score_trend(self) -> list[dict[str, Any]]:
+        """``output/reports/scores.jsonl``, oldest first (what ``writers-tui analyze`` logs)."""
+        return await asyncio.to_thread(read_score_trend, self.paths)
+
+    async def write_report(self) -> Path:
+        """The Markdown analysis report, written to ``output/reports/``; returns its path."""
+        if self.read_only:
+            raise ReadOnlyError(f"{self.root.name} is open read-only; nothing can be written")
+        analysis = await self.analyze_manuscript()
+        now = self._clock().astimezone()
+        live = self._live_analysis()
+        return await asyncio.to_thread(live.report, analysis, self.root.name, now)
+
+    async def kept_flags(self, path: str) -> frozenset[str]:
+        """The keys of the flags the writer kept in ``path``."""
+        keeps = await self._kept()
+        return keeps.of(path)
+
+    async def keep_flag(self, path: str, key: str, *, kept: bool = True) -> None:
+        """Remember (or forget) that a flag is deliberate."""
+        self._writable_session()
+        self.resolve(path)
+        keeps = await self._kept()
+        await asyncio.to_thread(keeps.set, path, key, kept)
+
+    async def _kept(self) -> KeptFlags:
+        if self._keeps is None:
+            self._keeps = await asyncio.to_thread(
+                partial(KeptFlags, self.root, read_only=self.read_only)
+            )
+            self.warnings.extend(self._keeps.warnings)
+        return self._keeps
+
+    async def _replace_session_saver(self, session: Session) -> None:
+        """A new schedule for the session saver (AutoSaver's interval is fixed): the old
+        one stops after saving what it had, the new one starts at once."""
+        old = self._session_saver
+        self._session_saver = self._make_session_saver(session)
+        if old is not None:
+            await old.stop(final_save=True)
+        self._session_saver.start()
+        self._publish_save_state()
+
     # -- background work ------------------------------------------------------------------
 
     async def _watch(self, watcher: ProjectWatcher) -> None:
@@ -750,6 +1528,8 @@ class Workspace:
         path = self._relative(event.path)
         dest = self._relative(event.dest) if event.dest is not None else None
         buffer = self._buffers.get(event.path)
+        if await self._is_own_change(event, path, dest, buffer):
+            return
         reloaded = conflict = False
         if event.kind == "modified" and buffer is not None:
             reloaded = await self._buffers.reload(buffer)
@@ -791,11 +1571,10 @@ class Workspace:
 
     async def _refresh_costs(self) -> None:
         """Pick up costs recorded by other processes; warn once per budget period."""
-        last_total = await asyncio.to_thread(self._session_total)
+        self._known_session_total = await asyncio.to_thread(self._session_total)
         while True:
             await asyncio.sleep(COST_REFRESH_SECONDS)
-            await self.refresh_costs(last_total)
-            last_total = await asyncio.to_thread(self._session_total)
+            await self.refresh_costs(self._known_session_total)
 
     def _session_total(self) -> Decimal:
         if self._costs is None or self._session is None:
@@ -812,6 +1591,7 @@ class Workspace:
         if not added:
             return
         total = await asyncio.to_thread(self._session_total)
+        self._known_session_total = total
         self._emit(CostRecorded(total - before, total))
         if not self.read_only:
             warning = await asyncio.to_thread(costs.should_warn_budget)
@@ -824,26 +1604,65 @@ class Workspace:
         """Final save of prose and session, a history entry, the lock released.
 
         Returns False when some prose could only be journaled (the status said so).
+        Raises ``OSError`` when the session's final writes failed (disk full …): the
+        lock is then still held, so no other writers-tui can take the session; call
+        ``close()`` again once the writer freed space, or :meth:`abandon` to quit anyway.
         """
         if self._closed:
             return True
+        prose_ok = await self._stop()
+        if self.read_only or self._manager is None:
+            self._closed = True
+            return True
+        if self._session is None:  # interrupted and never resolved: leave it for next time
+            await asyncio.to_thread(self._manager.lock.release)
+            self._closed = True
+            return True
+        total = await asyncio.to_thread(self._session_total)
+        await asyncio.to_thread(self._manager.close, total_cost=total)
         self._closed = True
+        return prose_ok and self._prose_ok
+
+    async def abandon(self) -> None:
+        """Quit without a clean close, after :meth:`close` raised and the writer chose to.
+
+        Prose is flushed once more (text that cannot be written goes to journals), the
+        lock is dropped, and the session stays *interrupted*: the next start offers to
+        recover it. Never raises for the disk.
+        """
+        if self._closed:
+            return
+        await self._stop()
+        if self._manager is not None and not self.read_only:
+            await asyncio.to_thread(self._manager.abandon)
+        self._closed = True
+
+    async def _stop(self) -> bool:
+        """Stop background work and the savers, with a final prose save (once)."""
+        if self._stopped:
+            return self._prose_ok
+        self._stopped = True
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._watcher is not None:
             await self._watcher.stop()
-        if self.read_only or self._manager is None:
+        if self.read_only or self._session is None:
             return True
-        if self._session is None:  # interrupted and never resolved: leave it for next time
-            await asyncio.to_thread(self._manager.lock.release)
-            return True
-        prose_ok = await self._prose.stop(final_save=True)
+        self._prose_ok = await self._prose.stop(final_save=True)
         assert self._session_saver is not None
         await self._session_saver.stop(final_save=False)
-        total = await asyncio.to_thread(self._session_total)
-        await asyncio.to_thread(self._manager.close, total_cost=total)
-        return prose_ok
+        return self._prose_ok
+
+    async def _check_lock(self) -> None:
+        """Warn (once per replacement) when ``.session/lock`` was swapped behind us."""
+        if self._manager is None:
+            return
+        warning = await asyncio.to_thread(self._manager.check_lock)
+        if warning is not None:
+            log.warning("%s", warning)
+            self.warnings.append(warning)
+            self._emit(LockWarning(warning))
 
     @property
     def duration_minutes(self) -> int:
@@ -856,3 +1675,15 @@ def _count_file(path: Path) -> int:
         return count_words(decode(path.read_bytes()))
     except OSError:
         return 0
+
+
+def _disk_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _renamed(paths: Sequence[str], change: BinderChange) -> list[str]:
+    """``paths`` where ``change`` put them (those it trashed left out)."""
+    return [new for path in paths if (new := change.new_path(path)) is not None]

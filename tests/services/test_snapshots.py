@@ -31,9 +31,7 @@ def test_take_list_read_restore_round_trip(project: Path) -> None:
     assert snap.read_snapshot(project, SCENE, a.id) == first
     assert snap.restore_snapshot(project, SCENE, b.id) == second
     # stored where the layout says, as plain text beside a JSON sidecar
-    folder = (
-        ProjectPaths(project).snapshots / "manuscript%2F1 Chapter One%2F1.1 Opening.md"
-    )
+    folder = ProjectPaths(project).snapshots / "manuscript%2F1 Chapter One%2F1.1 Opening.md"
     assert (folder / f"{a.id}.md").read_text(encoding="utf-8") == first
     assert (folder / f"{a.id}.json").is_file()
 

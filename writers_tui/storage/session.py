@@ -17,6 +17,7 @@ async, because it is the one called over and over while the writer works.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -297,6 +298,8 @@ class SessionManager:
         loaded = self._store.load()
         self.warnings = loaded.warnings
         previous = loaded.value if loaded.source != "default" else None
+        if previous is not None:  # carried over or continued: its paths must stay inside
+            self.warnings.extend(keep_paths_inside(self.root, previous))
         if is_interrupted(previous):
             assert previous is not None
             self.interruption = Interruption(previous, self.lock.previous_holder)
@@ -324,20 +327,43 @@ class SessionManager:
         return self.session
 
     def close(self, *, total_cost: Decimal = Decimal(0)) -> HistoryEntry:
-        """Clean quit: final save with ``ended_at``, a history entry, release the lock."""
+        """Clean quit: final save with ``ended_at``, a history entry, release the lock.
+
+        If a write fails (disk full …) the error is raised and the lock is *kept*: no
+        other process can take the session while the writer frees space and calls
+        ``close()`` again, or gives up with :meth:`abandon`.
+        """
         if self.session is None:
             raise RuntimeError("no session is open")
         session = self.session
+        session.data.ended_at = self._clock()
         try:
-            session.data.ended_at = self._clock()
             # History first: if we die between the two writes, current.json still lacks
             # ended_at, so the next open offers recovery and re-adding replaces the entry.
             entry = session.history_entry(total_cost=total_cost, interrupted=False)
             self.history.add_sync(entry)
             session.save_sync(force=True)
-            return entry
-        finally:
+        except BaseException:
+            session.data.ended_at = None  # not closed: later saves must not claim it was
+            raise
+        self.lock.release()
+        return entry
+
+    def abandon(self) -> None:
+        """Quit without a clean close (the writer chose to, after :meth:`close` failed).
+
+        The lock is dropped; ``current.json`` keeps no ``ended_at``, so the next start
+        sees an interrupted session and offers to recover it. Never raises for the disk.
+        """
+        if self.session is not None:
+            self.session.data.ended_at = None
+        with contextlib.suppress(OSError):
             self.lock.release()
+
+    def check_lock(self) -> str | None:
+        """A warning when ``.session/lock`` was replaced behind our back (see
+        :meth:`ProjectLock.check`); None while it is ours."""
+        return self.lock.check()
 
     def _take_interruption(self) -> Interruption:
         if self.interruption is None:
@@ -352,10 +378,35 @@ class SessionManager:
             data.current_state = carry_over.current_state.model_copy(deep=True)
             data.open_files = [f.model_copy() for f in carry_over.open_files]
             data.active_file = carry_over.active_file
+            data.recent_queries = [q.model_copy() for q in carry_over.recent_queries]
         session = Session(self.root, data, store=self._store, clock=self._clock)
         session.mark_changed()
         session.save_sync()
         return session
+
+
+def keep_paths_inside(root: Path, data: SessionData) -> list[str]:
+    """Drop open files, the active file and breadcrumb items that leave the project.
+
+    ``current.json`` comes from an untrusted folder: an ``open_files`` entry of
+    ``../../.ssh/config`` or one reached through a linked folder must never be opened (or
+    written) by the next session. Returns one warning per dropped path.
+    """
+    paths = ProjectPaths(root)
+    warnings: list[str] = []
+
+    def inside(path: str) -> bool:
+        if paths.contains(path):
+            return True
+        warnings.append(f"ignored {path!r} from current.json: it is not inside the project")
+        return False
+
+    data.open_files = [entry for entry in data.open_files if inside(entry.path)]
+    if data.active_file is not None and not inside(data.active_file):
+        data.active_file = data.open_files[-1].path if data.open_files else None
+    state = data.current_state
+    state.breadcrumb = [item for item in state.breadcrumb if inside(item)]
+    return warnings
 
 
 class SessionState(StrEnum):
