@@ -11,8 +11,8 @@ pushes a ``%output`` notification the moment the pane's program writes to its pt
   and when each ``%output`` chunk arrives: the frame has reached the terminal;
 * ``capture-pane`` through the same client reads what the terminal shows, without forking.
 
-Everything runs on a private tmux server (``-L``, no config file), killed on exit; no
-other tmux session is touched.
+Everything runs on a private tmux server (``-S`` with a socket in a private temp folder,
+no config file), killed on exit; no other tmux session is touched.
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -74,7 +76,8 @@ class Terminal:
 
     def __init__(self, width: int = 120, height: int = 40) -> None:
         self.tmux = require_tmux()
-        self.socket = f"writers-bench-{os.getpid()}"
+        self._socket_dir = tempfile.mkdtemp(prefix="writers-bench-tmux-")
+        self.socket = os.path.join(self._socket_dir, "socket")
         self.width = width
         self.height = height
         self._outputs: deque[float] = deque()  # arrival times of %output chunks
@@ -86,7 +89,7 @@ class Terminal:
 
     def _run(self, *args: str) -> str:
         return subprocess.run(
-            [self.tmux, "-L", self.socket, "-f", "/dev/null", *args],
+            [self.tmux, "-S", self.socket, "-f", "/dev/null", *args],
             check=True,
             capture_output=True,
             text=True,
@@ -96,11 +99,24 @@ class Terminal:
         env = f"TERM=xterm-256color COLORTERM=truecolor exec {shlex.quote(sys.executable)}"
         idle = f"{env} -c 'import time; time.sleep(1e6)'"
         self._run(
-            "new-session", "-d", "-x", str(self.width), "-y", str(self.height), "-s", "b", idle
+            "new-session",
+            "-d",
+            "-c",
+            self._socket_dir,
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            "-s",
+            "b",
+            idle,
         )
+        # A program that ends by itself (a crash) must not end the session and with it the
+        # control client: remain-on-exit is a window option (``-w``), set for this window.
         self._run("set-option", "-g", "remain-on-exit", "on")
+        self._run("set-option", "-w", "-t", "b", "remain-on-exit", "on")
         self._client = subprocess.Popen(
-            [self.tmux, "-L", self.socket, "-f", "/dev/null", "-C", "attach", "-t", "b"],
+            [self.tmux, "-S", self.socket, "-f", "/dev/null", "-C", "attach", "-t", "b"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,
@@ -119,8 +135,9 @@ class Terminal:
             self._client.stdin.close()  # type: ignore[union-attr]
             self._client.wait(5)
         subprocess.run(
-            [self.tmux, "-L", self.socket, "kill-server"], capture_output=True, check=False
+            [self.tmux, "-S", self.socket, "kill-server"], capture_output=True, check=False
         )
+        shutil.rmtree(self._socket_dir, ignore_errors=True)
 
     def _read(self) -> None:
         assert self._client is not None and self._client.stdout is not None
@@ -144,6 +161,8 @@ class Terminal:
                     self._cond.notify_all()
             elif line.startswith("%begin "):
                 block = []
+            elif line.startswith("%exit"):
+                print(f"tmux control client: {line}", file=sys.stderr, flush=True)
 
     def command(self, command: str, timeout: float = 10.0) -> list[str]:
         """Run a tmux command through the control client; its output lines."""
@@ -169,7 +188,12 @@ class Terminal:
         """Replace the pane's program by ``shell_command``; the time it was asked to start."""
         self.clear_outputs()
         env = "TERM=xterm-256color COLORTERM=truecolor"
-        started = self.send(f"respawn-pane -k -t b {shlex.quote(f'{env} exec {shell_command}')}")
+        # (run in a neutral folder: ``python -m`` puts the cwd first on sys.path, and the
+        # server's environment, e.g. a PYTHONPATH to a scratch copy, passes through)
+        started = self.send(
+            f"respawn-pane -k -c {shlex.quote(self._socket_dir)} -t b "
+            + shlex.quote(f"{env} exec {shell_command}")
+        )
         return started
 
     def pane_pid(self) -> int:
@@ -230,3 +254,66 @@ class Terminal:
                 with self._cond:
                     return self._last_output
         raise TimeoutError(f"{text!r} never appeared on screen:\n{self.capture()}")
+
+    def wait_for_screens(
+        self, checks: dict[str, Callable[[str], bool]], timeout: float = 30.0
+    ) -> dict[str, float]:
+        """Like :meth:`wait_for_text` for several conditions on one launch: for each name,
+        the arrival time of the output after which ``check(screen)`` first held. A check
+        that holds on a later screen than the one it first held on keeps its first time;
+        the screen is read after every output chunk, so a frame that lasted less than one
+        ``capture-pane`` round trip (~1 ms) may be seen late, never early."""
+        deadline = time.monotonic() + timeout
+        seen = -1
+        found: dict[str, float] = {}
+        while time.monotonic() < deadline:
+            with self._cond:
+                if self._output_count == seen:
+                    self._cond.wait(0.05)
+                seen = self._output_count
+            screen = self.capture()
+            with self._cond:
+                arrived = self._last_output
+            for name, check in checks.items():
+                if name not in found and check(screen):
+                    found[name] = arrived
+            if len(found) == len(checks):
+                return found
+        missing = sorted(set(checks) - set(found))
+        raise TimeoutError(f"{missing} never held on screen:\n{self.capture()}")
+
+    def stop_program(self) -> None:
+        """End the pane's program (``respawn-pane -k``: SIGHUP, as a closed terminal)."""
+        self.launch("sleep 1000000")
+        self.wait_quiet(0.1)
+
+
+def type_keys(
+    term: Terminal, text: str, count: int, interval: float
+) -> list[tuple[float, tuple[float, float] | None]]:
+    """Type ``count`` characters of ``text`` (cycled) one every ``interval`` s, each as
+    its own ``send-keys -l`` (tmux writes the key's bytes into the pty as a terminal
+    would); per key, (time sent, (first, last) output arrival of its frame or None)."""
+    out: list[tuple[float, tuple[float, float] | None]] = []
+    for i in range(count):
+        key = text[i % len(text)]
+        started = term.send(f"send-keys -t b -l {shlex.quote(key)}")
+        out.append((started, term.output_burst_after(started)))
+        pause = interval - (time.monotonic() - started)
+        if pause > 0:
+            time.sleep(pause)
+    return out
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def non_blank(screen: str) -> bool:
+    """The terminal shows anything at all (a first frame was painted)."""
+    return bool(screen.strip())
+
+
+MACHINE = f"{os.cpu_count()} CPU cores, shared with other work (figures are medians)"

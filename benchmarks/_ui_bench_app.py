@@ -12,6 +12,7 @@ With ``--log``, the app appends one line per edit: ``seq t_edit t_frame``, both 
 ``time.monotonic()`` (CLOCK_MONOTONIC, shared by every process on the machine):
 ``t_edit`` when the TextArea started the edit, ``t_frame`` when the next frame after it
 was handed to Textual's driver (the writer thread puts it on the pty microseconds later).
+``WRITERS_BENCH_STALL_LOG`` adds the event-loop stall monitor of ``_instrument.py``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ if str(ROOT) not in sys.path:
 
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import Label  # noqa: E402
+
+from benchmarks._instrument import install  # noqa: E402
 
 
 class BenchApp(App[None]):
@@ -104,6 +107,7 @@ def main() -> None:
     parser.add_argument("--language")
     parser.add_argument("--top", action="store_true", help="leave the cursor at the top")
     args = parser.parse_args()
+    install()  # benchmark instruments asked for by WRITERS_BENCH_* variables (none: no-op)
     text = args.file.read_text(encoding="utf-8") if args.file else ""
     BenchApp(args.widget, text, args.log, args.language, args.top).run()
 

@@ -1,13 +1,14 @@
-"""The ``writers-tui`` command: the headless front door to a project.
+"""The ``writers-tui`` command: the front doors to a project.
 
-``writers-tui [PROJECT]`` will open the writing studio (the Textual UI is the next issue);
-every other command inspects or changes a project without a terminal UI. Commands live in
-small ``cli_*`` modules and are registered here.
+``writers-tui [PROJECT]`` opens the studio (the Textual app); every other command
+inspects or changes a project without a terminal UI. Commands live in small ``cli_*``
+modules and are registered here; the heavy ones load only when named.
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -21,17 +22,22 @@ from rich.table import Table
 
 from writers_tui import __version__
 from writers_tui.atomic import UnsafePath
-from writers_tui.cli_analyze import analyze
 from writers_tui.cli_app import can_open_studio, open_studio
-from writers_tui.cli_ask import ask
-from writers_tui.cli_cache import cache
 from writers_tui.cli_common import BAD_INPUT, echo_json, fail, resolve_project
-from writers_tui.cli_costs import costs
 from writers_tui.cli_project import demo, new
 from writers_tui.config import SettingsError, load_settings
 from writers_tui.storage.doctor import diagnose
 from writers_tui.storage.history import SessionHistory
 from writers_tui.storage.session import SessionState, session_state
+
+#: Subcommands imported only when named: the AI SDKs and the analysis engine cost about a
+#: second and 60 MB at start-up that opening the studio should not pay.
+LAZY_COMMANDS: dict[str, str] = {
+    "analyze": "writers_tui.cli_analyze:analyze",
+    "ask": "writers_tui.cli_ask:ask",
+    "cache": "writers_tui.cli_cache:cache",
+    "costs": "writers_tui.cli_costs:costs",
+}
 
 
 class ProjectGroup(click.Group):
@@ -41,8 +47,21 @@ class ProjectGroup(click.Group):
     missing value) is one line on stderr and exit 2, not a usage screen.
     """
 
+    def _names(self) -> set[str]:
+        return {*self.commands, *LAZY_COMMANDS}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self._names())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            module, attribute = LAZY_COMMANDS[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and not args[0].startswith("-") and args[0] not in self.commands:
+        if args and not args[0].startswith("-") and args[0] not in self._names():
             self._check_not_a_typo(args[0])
             ctx.meta["project"] = args.pop(0)
         return super().parse_args(ctx, args)
@@ -55,7 +74,7 @@ class ProjectGroup(click.Group):
         """
         if Path(word).exists() or os.sep in word or word.startswith((".", "~")):
             return
-        close = difflib.get_close_matches(word, list(self.commands), n=1)
+        close = difflib.get_close_matches(word, sorted(self._names()), n=1)
         if close:
             fail(f"No such command {word!r}. Did you mean {close[0]!r}?")
 
@@ -264,7 +283,3 @@ def doctor(project: str | None, as_json: bool) -> None:
 
 main.add_command(new)
 main.add_command(demo)
-main.add_command(costs)
-main.add_command(analyze)
-main.add_command(ask)
-main.add_command(cache)
