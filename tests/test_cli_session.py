@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -147,3 +148,23 @@ def test_project_before_a_command_is_refused_not_ignored(project: Path) -> None:
     code, out, err = _run(str(project), "costs", "--json")
     assert code == 2 and out == ""
     assert f"writers-tui costs {project}" in err
+
+
+@pytest.mark.parametrize(
+    "command", [["session", "show"], ["session", "history"], ["costs"], ["costs", "--json"]]
+)
+def test_a_session_that_is_a_file_is_one_line_exit_2(project: Path, command: list[str]) -> None:
+    (project / ".session").mkdir(exist_ok=True)
+    shutil.rmtree(project / ".session")
+    (project / ".session").write_text("not a folder\n")
+    code, _out, err = _run(*command, str(project))
+    assert code == 2 and "not a folder" in err and len(err.strip().splitlines()) == 1
+    assert (project / ".session").read_text() == "not a folder\n"
+
+
+def test_doctor_reports_a_session_that_is_a_file(project: Path) -> None:
+    (project / ".session").mkdir(exist_ok=True)
+    shutil.rmtree(project / ".session")
+    (project / ".session").write_text("not a folder\n")
+    code, out, _ = _run("doctor", str(project))
+    assert code == 1 and ".session is not a folder" in out

@@ -419,3 +419,21 @@ async def test_a_replaced_lock_is_reported_and_taken_again(project: Path) -> Non
         assert await asyncio.to_thread(_second_instance, project) == 3
     finally:
         await ws.close()
+
+
+async def test_cursor_and_modified_files_reach_disk_within_seconds(project: Path) -> None:
+    """A kill -9 must cost seconds of cursor, not the 30 s autosave interval."""
+    ws = await Workspace.open(project)
+    try:
+        await ws.open_file(SCENE)
+        ws.note_edit(SCENE, lambda: "A new first line.\n")
+        ws.set_cursor(SCENE, 0, 17)
+
+        def on_disk() -> bool:
+            data = json.loads((project / ".session" / "current.json").read_text())
+            files = {f["path"]: (f["cursor_line"], f["cursor_col"]) for f in data["open_files"]}
+            return files.get(SCENE) == (0, 17) and SCENE in data["files_modified"]
+
+        await until(on_disk, timeout=8.0)
+    finally:
+        await ws.close()

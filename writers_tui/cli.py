@@ -23,7 +23,7 @@ from rich.table import Table
 from writers_tui import __version__
 from writers_tui.atomic import UnsafePath
 from writers_tui.cli_app import can_open_studio, open_studio
-from writers_tui.cli_common import BAD_INPUT, echo_json, fail, resolve_project
+from writers_tui.cli_common import BAD_INPUT, echo_json, fail, markup_safe, resolve_project
 from writers_tui.cli_project import demo, new
 from writers_tui.config import SettingsError, load_settings
 from writers_tui.storage.doctor import diagnose
@@ -188,7 +188,7 @@ def session_show(project: str | None, as_json: bool) -> None:
     if data is None:
         console.print(f"{root.name}: no session yet (open the project to start one)")
         return
-    table = Table(title=f"{data.project_name} — session {state}", show_header=False)
+    table = Table(title=markup_safe(f"{data.project_name} — session {state}"), show_header=False)
     table.add_column(style="bold")
     table.add_column()
     table.add_row("session", data.session_id)
@@ -200,7 +200,8 @@ def session_show(project: str | None, as_json: bool) -> None:
     table.add_row("stage", data.current_state.stage.value)
     table.add_row("screen", " › ".join(data.current_state.breadcrumb) or data.current_state.screen)
     files = [
-        f"{f.path}  (line {f.cursor_line + 1}, col {f.cursor_col + 1})" for f in data.open_files
+        markup_safe(f"{f.path}  (line {f.cursor_line + 1}, col {f.cursor_col + 1})")
+        for f in data.open_files
     ]
     table.add_row("open files", "\n".join(files) or "—")
     table.add_row(
@@ -233,7 +234,7 @@ def session_history(project: str | None, as_json: bool) -> None:
     if not entries:
         console.print(f"{root.name}: no finished sessions yet")
         return
-    table = Table(title=f"{root.name} — last {len(entries)} sessions")
+    table = Table(title=markup_safe(f"{root.name} — last {len(entries)} sessions"))
     for column in ("started", "minutes", "cost", "words", "files", "operations", "ended"):
         table.add_column(
             column, justify="right" if column in ("minutes", "cost", "words") else "left"
@@ -258,7 +259,7 @@ def session_history(project: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def doctor(project: str | None, as_json: bool) -> None:
     """Check PROJECT's saved state. Exit 0 when healthy, 1 when problems are found."""
-    root = resolve_project(project)
+    root = resolve_project(project, inspect_broken=True)
     findings = diagnose(root)
     problems = [f for f in findings if f.severity == "problem"]
     if as_json:

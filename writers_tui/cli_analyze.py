@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from writers_tui.analysis.export import DOCUMENT, AnalyzeDocument
 from writers_tui.analysis.live import project_settings_from
@@ -32,7 +33,7 @@ from writers_tui.analysis.runner import (
 )
 from writers_tui.analysis.scoring import Score
 from writers_tui.analysis.style import RULES
-from writers_tui.cli_common import fail
+from writers_tui.cli_common import fail, markup_safe, printable
 from writers_tui.config import SettingsError, load_settings
 
 __all__ = ["analyze"]
@@ -70,7 +71,7 @@ def _print_summary(console: Console, result: RunResult) -> None:
     r = m.readability
     words = m.words
     share = m.dialogue_words / words if words else 0.0
-    console.print(f"[bold]{_title(result)}[/bold]  ({len(m.files)} file(s))")
+    console.print(f"[bold]{markup_safe(_title(result))}[/bold]  ({len(m.files)} file(s))")
     console.print(
         f"  {words:,} words · {r.sentences:,} sentences · {m.paragraph_length.count:,} "
         f"paragraphs · {words / m.words_per_minute:.0f} min read · dialogue {share:.0%}"
@@ -99,7 +100,7 @@ def _print_summary(console: Console, result: RunResult) -> None:
         for f in m.files:
             a = f.analysis
             table.add_row(
-                f.path,
+                Text(printable(f.path)),  # a name is data: no markup, no terminal codes
                 f"{a.words:,}",
                 f"{a.readability.flesch_reading_ease:.0f}",
                 f"{a.dialogue_share:.0%}",
@@ -116,16 +117,18 @@ def _print_summary(console: Console, result: RunResult) -> None:
         console.print(f"  Flags: {counts}")
     if m.phrases:
         top = "; ".join(f"“{p.phrase}” ×{p.count}" for p in m.phrases[:5])
-        console.print(f"  Repeated phrases: {top}")
+        console.print(f"  Repeated phrases: {markup_safe(top)}")
     for c in m.characters:
         where = f"first {c.first.path}:{c.first.line}" if c.first else "never mentioned"
-        console.print(f"  {c.character.name}: {c.total} mention(s), {where}")
+        console.print(markup_safe(f"  {c.character.name}: {c.total} mention(s), {where}"))
     for u in m.unattributed[:5]:
         could = f" (could be {', '.join(u.candidates)})" if u.candidates else ""
-        console.print(f"  Unattributed: “{u.text}” ×{u.mentions}{could}")
+        console.print(markup_safe(f"  Unattributed: “{u.text}” ×{u.mentions}{could}"))
     for o in m.pacing.outliers:
         console.print(
-            f"  Pacing: {o.path}:{o.line} scene {o.scene + 1} is {o.kind} ({o.words:,} words)"
+            markup_safe(
+                f"  Pacing: {o.path}:{o.line} scene {o.scene + 1} is {o.kind} ({o.words:,} words)"
+            )
         )
     console.print()
 
@@ -148,9 +151,10 @@ def analyze(paths: tuple[Path, ...], as_json: bool, report: bool) -> None:
         fail(str(error))
     for result in results:
         for warning in result.warnings:
-            click.echo(f"writers-tui: warning: {warning}", err=True)
+            click.echo(f"writers-tui: warning: {printable(warning)}", err=True)
         for skipped in result.skipped:
-            click.echo(f"writers-tui: warning: skipped {skipped.path}: {skipped.reason}", err=True)
+            shown = printable(f"skipped {skipped.path}: {skipped.reason}")
+            click.echo(f"writers-tui: warning: {shown}", err=True)
     now = datetime.now(UTC)
     written: list[Path] = []
     try:
@@ -186,4 +190,4 @@ def analyze(paths: tuple[Path, ...], as_json: bool, report: bool) -> None:
         _print_summary(console, result)
     for path in written:
         if path.name.startswith("analysis-"):
-            console.print(f"Report written to {path}")
+            console.print(markup_safe(f"Report written to {path}"))

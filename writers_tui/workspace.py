@@ -77,7 +77,7 @@ from writers_tui.storage.session import (
     session_state,
 )
 from writers_tui.storage.snapshots import DiffHunk, DiffLine, SnapshotInfo, TextDiff
-from writers_tui.storage.text_codec import decode
+from writers_tui.storage.text_codec import decode, sha256_hex
 from writers_tui.storage.watcher import FileEvent, ProjectWatcher
 from writers_tui.values import minutes_between, utc_now
 from writers_tui.wordcount import NotTextError, count_words
@@ -137,6 +137,11 @@ log = logging.getLogger(__name__)
 Holder = LockHolder
 OpenFileInfo = OpenFile
 Clock = Callable[[], datetime]
+
+#: The session (cursor, open files) is saved this long after edits and cursor moves pause,
+#: and at most this long after the first unsaved one while they go on.
+SESSION_SETTLE_SECONDS = 2.0
+SESSION_MAX_DELAY_SECONDS = 5.0
 
 #: How often costs recorded by another process (``writers-tui costs add``) are picked up.
 COST_REFRESH_SECONDS = 5.0
@@ -263,6 +268,8 @@ class JournalInfo:
     saved_at: str
     size: int
     error: str
+    #: The file changed since the journal was written: restoring keeps it as a conflict copy.
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -425,6 +432,7 @@ class Workspace:
             return
         journals = await asyncio.to_thread(self._buffers.list_journals)
         self._journals = {str(journal.text_path): journal for journal in journals}
+        infos = await asyncio.to_thread(self._journal_infos, journals)
         data = interruption.session
         self.recovery = Recovery(
             last_saved_at=interruption.last_saved_at,
@@ -432,21 +440,32 @@ class Workspace:
             stage=data.current_state.stage,
             open_files=[entry.model_copy() for entry in data.open_files],
             active_file=data.active_file,
-            journals=[self._journal_info(journal) for journal in journals],
+            journals=infos,
         )
 
-    def _journal_info(self, journal: Journal) -> JournalInfo:
-        try:
-            size = journal.text_path.stat().st_size
-        except OSError:
-            size = 0
-        return JournalInfo(
-            path=self._buffers.relative(journal.original),
-            journal=str(journal.text_path),
-            saved_at=journal.saved_at,
-            size=size,
-            error=journal.error,
-        )
+    def _journal_infos(self, journals: list[Journal]) -> list[JournalInfo]:
+        """What the recovery dialog shows of each journal (reads and hashes: a thread)."""
+        infos: list[JournalInfo] = []
+        for journal in journals:
+            try:
+                size = journal.text_path.stat().st_size
+            except OSError:
+                size = 0
+            try:
+                stale = sha256_hex(journal.original.read_bytes()) != journal.based_on_sha256
+            except OSError:
+                stale = False  # no file (or unreadable): restoring loses nothing on disk
+            infos.append(
+                JournalInfo(
+                    path=self._buffers.relative(journal.original),
+                    journal=str(journal.text_path),
+                    saved_at=journal.saved_at,
+                    size=size,
+                    error=journal.error,
+                    stale=stale,
+                )
+            )
+        return infos
 
     async def continue_session(self) -> None:
         """Resume the interrupted session: its stage, open files and cursors return."""
@@ -508,6 +527,11 @@ class Workspace:
             interval=self.settings.autosave_interval,
             on_state=lambda _state: self._publish_save_state(),
             clock=self._clock,
+            # Edits and cursor moves ask for a save: it follows once they pause, and at
+            # least every few seconds while the writer keeps going (a kill -9 then loses
+            # seconds of cursor, not the autosave interval's worth).
+            debounce=SESSION_SETTLE_SECONDS,
+            max_delay=SESSION_MAX_DELAY_SECONDS,
         )
 
     async def _start(self) -> None:
@@ -766,6 +790,7 @@ class Workspace:
         buffer.mark_edited(read_text)
         if self._session is not None:
             self._session.mark_file_modified(path)
+            self._request_session_save()
         self._publish_save_state()
 
     def note_words(self, path: str, file_words: int) -> None:
@@ -782,6 +807,8 @@ class Workspace:
         if self._session is None or self.read_only:
             return
         self._session.set_cursor(path, line, col)
+        if self._session.has_changes():
+            self._request_session_save()
 
     async def save_now(self) -> bool:
         """ctrl+s: prose and session to disk now; True when every file was written."""
@@ -840,8 +867,13 @@ class Workspace:
         """Put a journal's text back into its file's buffer; returns that file's path."""
         self._writable_session()
         journal = self._journals.pop(journal_path)
-        buffer = await self._buffers.restore_journal(journal)
+        buffer, kept = await self._buffers.restore_journal(journal)
         path = self._relative(buffer.path)
+        if kept is not None:
+            self.warnings.append(
+                f"{path} had changed since its unsaved text was kept; the newer file is kept "
+                f"as {self._relative(kept)}"
+            )
         assert self._session is not None
         self._session.open_file(path, *self.cursor_for(path))
         self._request_session_save()

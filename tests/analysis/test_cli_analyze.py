@@ -283,3 +283,17 @@ def test_identical_files_in_a_first_run_are_not_reported_as_cached(project: Path
     assert m["cache"] == {"reused": 0, "analysed": 3}
     (m,) = json.loads(run(str(project), "--json").output)["manuscripts"]
     assert m["cache"] == {"reused": 3, "analysed": 0}
+
+
+def test_file_names_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    """A name from a folder someone sent is data: no ESC sequences, no Rich markup."""
+    root = tmp_path / "novel"
+    (root / "manuscript").mkdir(parents=True)
+    (root / "manuscript" / "\x1b]52;c;ZXZpbA==\x07[bold]x\u202e.md").write_text(
+        "Some words here. " * 30, encoding="utf-8"
+    )
+    result = CliRunner().invoke(analyze, [str(root)])
+    output = result.stdout + result.stderr
+    assert result.exit_code == 0, output
+    assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
+    assert "\\x1b]52" in output  # shown, escaped (the table may cut the rest)

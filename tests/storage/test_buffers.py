@@ -368,8 +368,10 @@ async def test_journal_from_an_earlier_session_is_restored_then_removed(
     store.save_sync(other)
     assert store.list_journals() == [journal]
 
-    restored = await store.restore_journal(journal)
+    restored, kept = await store.restore_journal(journal)
     assert restored is other and restored.text == MINE and restored.dirty
+    # The file changed after the journal was written: the newer text is kept, not lost.
+    assert kept is not None and kept.read_text() == THEIRS and ".conflict-" in kept.name
     assert isinstance(store.save_sync(restored), Saved)
     assert restored.path.read_text() == MINE
     assert store.list_journals() == [] and not journal.text_path.exists()
@@ -385,7 +387,8 @@ async def test_async_restore_and_rename(project: Path, monkeypatch: pytest.Monke
 
     later = BufferStore(project)
     (journal,) = later.list_journals()
-    restored = await later.restore_journal(journal)
+    restored, kept = await later.restore_journal(journal)
+    assert kept is None  # the file is as the journal found it: nothing to keep aside
     # The writer had moved the file meanwhile; the watcher re-points the buffer.
     moved = project / "manuscript" / "chapter-05.md"
     os.replace(restored.path, moved)
@@ -511,7 +514,7 @@ async def test_journal_of_a_non_utf8_file_restores_its_bytes(
         assert isinstance(crashed.save_sync(buffer), Journaled)
     store = BufferStore(project)
     (journal,) = store.list_journals()
-    restored = await store.restore_journal(journal)
+    restored, _ = await store.restore_journal(journal)
     assert isinstance(store.save_sync(restored), Saved)
     assert scene.read_bytes() == b"caf\xe9\nnoir\n"
 
@@ -562,3 +565,11 @@ async def test_sync_and_async_paths_agree(tmp_path: Path) -> None:
             )
         )
     assert outcomes[0] == outcomes[1]
+
+
+def test_a_fifo_planted_as_a_journal_is_not_offered(project: Path) -> None:
+    recovery = project / ".session" / "recovery"
+    recovery.mkdir(parents=True)
+    os.mkfifo(recovery / "e.md")
+    (recovery / "e.json").write_text('{"path": "manuscript/new.md", "saved_at": "x"}')
+    assert BufferStore(project).list_journals() == []  # listing it must not hang either

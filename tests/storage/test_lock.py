@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
-from writers_tui.storage.lock import LockHolder, ProjectInUse, ProjectLock
+from writers_tui.storage.lock import LockHolder, ProjectInUse, ProjectLock, _holder_alive, boot_id
 
 HOLD_SCRIPT = """
 import sys, time
@@ -115,3 +117,25 @@ def test_a_concurrent_inspect_does_not_make_acquire_fail(tmp_path: Path) -> None
     finally:
         prober.kill()
         prober.wait()
+
+
+def _state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def test_a_killed_but_unreaped_holder_is_not_alive(tmp_path: Path) -> None:
+    """Some containers' init never reaps: a kill -9'd app stays a zombie. It holds nothing,
+    so the next start must see an interrupted session, not a project open elsewhere."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        holder = LockHolder(child.pid, socket.gethostname(), boot_id(), "")
+        lock = tmp_path / "lock"
+        lock.write_text(json.dumps(asdict(holder)))
+        assert _holder_alive(holder, lock)  # alive: the lock file was replaced while held
+        child.send_signal(signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while _state(child.pid) != "Z" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not _holder_alive(holder, lock)  # a zombie: we have not reaped it yet
+    finally:
+        child.wait()

@@ -678,15 +678,34 @@ class BufferStore:
         """Every journal of this project, oldest first."""
         return self.journals.list()
 
-    async def restore_journal(self, journal: Journal) -> Buffer:
+    async def restore_journal(self, journal: Journal) -> tuple[Buffer, Path | None]:
         """Put a journal's text into its file's buffer (dirty); the next good save of that
         file removes the journal. Conflict detection still applies to that save.
+
+        If the file changed since the journal was written (another editor after the crash,
+        or a planted journal), its current text is first kept as ``NAME.conflict-<time>``
+        (rule 7): restoring never makes a newer version disappear. Returns that copy.
         """
         buffer = await self.open(journal.original)
-        buffer.set_text(await asyncio.to_thread(journal.read_text))
+        text = await asyncio.to_thread(journal.read_text)
+        kept = await asyncio.to_thread(self._keep_if_changed_since, buffer, journal)
+        buffer.set_text(text)
         with buffer.io_lock:
             buffer.supersede(journal.text_path)
-        return buffer
+        return buffer, kept
+
+    def _keep_if_changed_since(self, buffer: Buffer, journal: Journal) -> Path | None:
+        with buffer.io_lock:
+            try:
+                current = buffer.path.read_bytes()
+            except FileNotFoundError:
+                return None  # nothing on disk to lose: restoring recreates the file
+            digest = sha256_hex(current)
+            if digest == journal.based_on_sha256:
+                return None
+            copy = self.conflict_path(buffer.path)
+            self._write_own(copy, current, digest)
+            return copy
 
     def discard_journal(self, journal: Journal) -> None:
         """The writer does not want this text back."""

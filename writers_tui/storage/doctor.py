@@ -423,7 +423,12 @@ def diagnose(root: Path) -> list[Finding]:
     if not _plain_dir(paths.session_dir):
         if paths.session_dir.is_symlink():
             return findings  # reported above; nothing behind it is read
-        findings.append(Finding("session", "info", "no .session/ yet"))
+        if os.path.lexists(paths.session_dir):
+            findings.append(
+                Finding("session", "problem", ".session is not a folder; move it aside")
+            )
+        else:
+            findings.append(Finding("session", "info", "no .session/ yet"))
         return findings
     findings += _guarded("readable", lambda: [_readable(paths)])
     findings += _guarded("lock", lambda: [_lock(paths)])

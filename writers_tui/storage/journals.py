@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +27,13 @@ from writers_tui.values import utc_iso
 JOURNAL_SCHEMA_VERSION = 1
 
 log = logging.getLogger(__name__)
+
+
+def _is_regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _escape(relative: str) -> str:
@@ -131,8 +140,8 @@ class JournalShelf:
             meta = json.loads(read_file(meta_path))
         except (OSError, ValueError, RecursionError):
             return None  # unreadable, a link, not JSON or nested 100,000 deep: not a journal
-        if not isinstance(meta, dict) or not text_path.exists():
-            return None
+        if not isinstance(meta, dict) or not _is_regular_file(text_path):
+            return None  # a FIFO or device planted as a journal would hang the reader
         if in_user_dir and meta.get("project_root", str(self.paths.root)) != str(self.paths.root):
             return None  # the user dir is keyed by folder name; another project of that name
         original = Path(str(meta.get("path", "")))

@@ -254,6 +254,8 @@ def _holder_alive(holder: LockHolder, path: Path) -> bool:
         return False
     except PermissionError:
         pass  # someone else's process: alive
+    if _is_zombie(holder.pid):
+        return False  # killed and not yet reaped (an init that never reaps): it holds nothing
     started = _process_started_at(holder.pid)
     if started is None:
         return True
@@ -266,6 +268,14 @@ def _holder_alive(holder: LockHolder, path: Path) -> bool:
 
 #: ``started_at`` has a one-second resolution and the process starts before it locks.
 PID_START_SLACK_SECONDS = 2.0
+
+
+def _is_zombie(pid: int) -> bool:
+    """A dead process its parent has not reaped yet (state ``Z`` in ``/proc/PID/stat``)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _process_started_at(pid: int) -> float | None:

@@ -374,7 +374,11 @@ class SessionManager:
     def _new_session(self, *, carry_over: SessionData | None) -> Session:
         data = SessionData(project_name=self.root.name, created_at=self._clock())
         data.last_activity = data.created_at
-        if carry_over is not None:
+        if carry_over is None:
+            # Nothing to return to (a new project, or "start fresh"): the writer came to
+            # write, so the first session opens where the prose is.
+            data.current_state.stage = Stage.WRITING
+        else:
             data.current_state = carry_over.current_state.model_copy(deep=True)
             data.open_files = [f.model_copy() for f in carry_over.open_files]
             data.active_file = carry_over.active_file
