@@ -514,7 +514,8 @@ class Workspace:
         session.set_word_count(total, at_start=new)
         self._session_saver.start()
         self._prose.start()
-        self._session_saver.request_save()
+        # On disk before the first screen: the status bar opens saying "saved", truthfully.
+        await self._session_saver.save_now()
 
     def _make_session_saver(self, session: Session) -> AutoSaver:
         async def save_session() -> None:
@@ -690,17 +691,23 @@ class Workspace:
         return self._session
 
     async def set_stage(self, stage: Stage | str) -> None:
-        """Switch stage: prose is flushed first (rule 6), then the session is saved soon."""
+        """Switch stage: prose is flushed first (rule 6), then the session is saved."""
         if self.read_only:
             return
         session = self._writable_session()
         await self._prose.flush()
         session.set_stage(stage)
-        self._request_session_save()
+        await self._save_session_now()
 
     def _request_session_save(self) -> None:
+        """Save the session once edits and cursor moves pause (coalesced)."""
         if self._session_saver is not None:
             self._session_saver.request_save()
+
+    async def _save_session_now(self) -> None:
+        """A significant action (stage switched, file opened): on disk before we go on."""
+        if self._session_saver is not None:
+            await self._session_saver.save_now()
 
     def _relative(self, path: Path) -> str:
         return self._buffers.relative(path)
@@ -763,7 +770,7 @@ class Workspace:
         line, col = self.cursor_for(path)
         if self._session is not None and not self.read_only:
             self._session.open_file(path, line, col)
-            self._request_session_save()
+            await self._save_session_now()
         elif self._readonly_data is not None:
             self._readonly_data.active_file = path
         return OpenedFile(path, buffer.text, line, col, read_only, notice)

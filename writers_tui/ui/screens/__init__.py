@@ -1,0 +1,1 @@
+"""One screen per place of the app (see :mod:`writers_tui.ui.stages`)."""
