@@ -100,6 +100,26 @@ def sample_recovery(active: str, other: str | None) -> _Recovery:
     )
 
 
+#: Every stage and side screen, after Writing: (key, file name).
+PLACES_SHOT = (
+    ("f1", "creation"),
+    ("f3", "enhancing"),
+    ("f4", "analyzing"),
+    ("f5", "scoring"),
+    ("f6", "costs"),
+    ("f7", "history"),
+    ("f8", "preferences"),
+)
+
+
+async def _settled(app: Any, pilot: Any) -> None:
+    """Let a screen's workers (analysis, loading tables) finish before the picture."""
+    for _ in range(3):
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+    await pilot.pause(0.3)
+
+
 async def _ready(pilot: Any) -> None:
     from writers_tui.ui.screens.writing import WritingScreen
 
@@ -174,6 +194,10 @@ async def shoot(demo: Path) -> None:
             Path("/home/writer/untitled"), template_names(), recent, shown_folder="~/untitled"
         )
         await _modal_shot(app, pilot, welcome, "welcome")
+        for key, name in PLACES_SHOT:
+            await pilot.press(key)
+            await _settled(app, pilot)
+            _save(app, name)
         await app.workspace.close() if app.workspace is not None else None
         app.exit(0)
 

@@ -19,9 +19,9 @@ SCENE_ONE = (
 )
 SCENE_TWO = "Mara waited. Anna did not come. The train was late, like a dog.\n"
 #: long enough to be scored (a score needs 100 words of prose)
-SCENE_LONG = (
-    "Suddenly the rain came down on the station roof. "
-    + "Anna counted the trains, one by one, and wrote each number in her little book. " * 9
+SCENE_LONG = "Suddenly the rain came down on the station roof. " + "".join(
+    f"Anna counted the {n} train, and wrote its number in her little book. "
+    for n in ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "last")
 )
 
 

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from writers_tui.analysis.manuscript import Analyzer, SourceFile, analyze_text
+from writers_tui.analysis.models import clip
 from writers_tui.analysis.scoring import ScoringConfig, score_file
 from writers_tui.wordcount import count_words, mask_markdown, tokenize
 
@@ -45,7 +46,7 @@ def check_sane(text: str) -> None:
         assert 1 <= flag.line <= flag.end_line <= len(lines)
         start = sum(len(line) + 1 for line in lines[: flag.line - 1]) + flag.column - 1
         end = sum(len(line) + 1 for line in lines[: flag.end_line - 1]) + flag.end_column - 1
-        assert " ".join(text[start:end].split()) == flag.text
+        assert clip(" ".join(text[start:end].split())) == flag.text
     score = score_file(analysis)
     assert score.total is None or 0 <= score.total <= 100
     assert all(0 <= s.score <= 100 for s in score.subscores)

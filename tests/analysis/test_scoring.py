@@ -58,6 +58,9 @@ def _flags(rule: str, n: int) -> list[Flag]:
 
 def _file(words: int, flags: list[Flag], **kwargs) -> FileAnalysis:
     lengths = kwargs.pop("sentence_lengths", [5, 20, 12, 30, 8] * 4)
+    # English words in distinct sentences, as prose has (else the score is withheld)
+    kwargs.setdefault("dictionary_words", words)
+    kwargs.setdefault("sentence_hashes", list(range(len(lengths))))
     return FileAnalysis(
         words=words,
         alphabetic_words=words,
@@ -112,9 +115,20 @@ def test_sentence_variety() -> None:
 
 
 def test_dialogue_balance_and_readability_target() -> None:
+    # 20 distinct pairs of one-syllable sentences (a text repeating one pair is not prose
+    # and gets no score at all): 180 words, reading ease 117.7
+    animals = "cat dog pig cow hen fox rat bat owl ant bee yak eel elk ram ewe gnu ape cub doe"
+    things = "mat rug bed box log hut cot tub pad mud hay sand rock moss peat grass wall step "
+    things += "roof path"
+    kinds = "fat sad glad hot cold wet dry old young calm tall slim red tan grey brown shy proud "
+    kinds += "meek bold"
     analysis = analyze_text(
-        "The cat sat on the mat. It was fat. " * 20  # 180 words, reading ease 117.7
+        "".join(
+            f"The {a} sat on the {b}. It was {c}. "
+            for a, b, c in zip(animals.split(), things.split(), kinds.split(), strict=True)
+        )
     )
+    assert analysis.words == 180
     score = score_file(analysis, ScoringConfig(target_reading_ease=65.0))
     # no dialogue: 15 points below the band → 100 − 200 × 0.15 = 70
     assert sub(score, "dialogue_balance").score == pytest.approx(70.0)

@@ -23,6 +23,7 @@ from pydantic import Field, PlainSerializer, TypeAdapter
 
 __all__ = [
     "FILE_ANALYSIS",
+    "FLAG_TEXT_LIMIT",
     "PARAGRAPH_BINS",
     "SENTENCE_BINS",
     "CharacterHits",
@@ -37,6 +38,7 @@ __all__ = [
     "Round4",
     "SceneStats",
     "SentenceRef",
+    "clip",
     "share",
 ]
 
@@ -56,6 +58,16 @@ def share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
+#: Characters of the text a flag (or its message) quotes: the span gives the full extent,
+#: and a 10 MB "word" must not be copied twice into every message and the JSON.
+FLAG_TEXT_LIMIT = 120
+
+
+def clip(text: str, limit: int = FLAG_TEXT_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, the last one an ellipsis when it was longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 @dataclass(slots=True)
 class Flag:
     """One style observation: which rule, where, and what the writer should read.
@@ -70,6 +82,7 @@ class Flag:
     column: int
     end_line: int
     end_column: int
+    #: the text as written, at most :data:`FLAG_TEXT_LIMIT` characters (see :func:`clip`)
     text: str
     message: str
 
@@ -236,6 +249,12 @@ class FileAnalysis:
     #: prose from symbol soup
     word_chars: int = 0
     text_chars: int = 0
+    #: alphabetic words the pronouncing dictionary knows: English prose, not lorem ipsum
+    dictionary_words: int = 0
+    #: the distinct sentences, as sorted CRC-32s of their case-folded words: a union over
+    #: files gives the manuscript's share of distinct sentences (repetition is not prose).
+    #: At most one per sentence, like ``sentence_lengths``.
+    sentence_hashes: list[int] = field(default_factory=list)
     sentence_lengths: list[int] = field(default_factory=list)
     sentence_lines: list[int] = field(default_factory=list)
     paragraph_lengths: list[int] = field(default_factory=list)

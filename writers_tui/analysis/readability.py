@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from writers_tui.analysis.syllables import syllables
+from writers_tui.analysis.syllables import cmu_table, syllables
 
-__all__ = ["is_complex", "syllable_counts"]
+__all__ = ["WordCounts", "is_complex", "syllable_counts", "word_counts"]
 
 _SUFFIXES = (("ing", 3), ("ed", 2), ("es", 2))
 #: the hyphens that join a compound (the soft hyphen only marks a line-break point)
@@ -34,27 +35,62 @@ def is_complex(word: str, count: int | None = None) -> bool:
     return True
 
 
-#: word → (syllables, 1 if complex else 0), shared by every analysis in the process
-_WORD_INFO: dict[str, tuple[int, int]] = {}
+#: word → (syllables, complex, alphabetic, in the dictionary) as 0/1 flags, shared by every
+#: analysis in the process: one look-up per distinct word of a novel, not per file
+_WORD_INFO: dict[str, tuple[int, int, int, int]] = {}
 
 
-def _info(word: str) -> tuple[int, int]:
+def _in_dictionary(word: str, table: Mapping[str, int]) -> bool:
+    """Does the pronouncing dictionary know the word, every part of a compound, or the
+    stem of a possessive? (English prose: about 99 % of its words; lorem ipsum: 26 %.)"""
+    return (
+        word in table
+        or (word.endswith("'s") and word[:-2] in table)
+        or ("-" in word and all(part in table for part in word.split("-") if part))
+    )
+
+
+def _info(word: str) -> tuple[int, int, int, int]:
     count = syllables(word)
-    info = (count, 1 if count >= 3 and is_complex(word, count) else 0)
+    alphabetic = word.replace("'", "").replace("-", "").isalpha()
+    info = (
+        count,
+        1 if count >= 3 and is_complex(word, count) else 0,
+        1 if alphabetic else 0,
+        1 if alphabetic and _in_dictionary(word, cmu_table()) else 0,
+    )
     if len(_WORD_INFO) < 500_000:  # bounded: garbage input must not grow it forever
         _WORD_INFO[word] = info
     return info
 
 
-def syllable_counts(tokens: Iterable[str] | Mapping[str, int]) -> tuple[int, int]:
-    """(syllables, complex words) over some words (or word → count), each distinct word
-    looked up once."""
-    total = 0
-    complex_words = 0
+@dataclass(frozen=True, slots=True)
+class WordCounts:
+    """Counts over some words that add up across files."""
+
+    syllables: int
+    complex_words: int
+    #: words made only of letters (apostrophes and hyphens allowed): prose, not codes
+    alphabetic: int
+    #: alphabetic words the pronouncing dictionary knows: English, not lorem ipsum
+    dictionary: int
+
+
+def word_counts(counts: Mapping[str, int]) -> WordCounts:
+    """:class:`WordCounts` over word → uses (lower case, as the tokenizer gives them),
+    each distinct word looked up once."""
+    syllable_total = complex_words = alphabetic = dictionary = 0
     known = _WORD_INFO.get
-    counts = tokens if isinstance(tokens, Mapping) else Counter(tokens)
     for word, n in counts.items():
         info = known(word) or _info(word)
-        total += info[0] * n
+        syllable_total += info[0] * n
         complex_words += info[1] * n
-    return total, complex_words
+        alphabetic += info[2] * n
+        dictionary += info[3] * n
+    return WordCounts(syllable_total, complex_words, alphabetic, dictionary)
+
+
+def syllable_counts(tokens: Iterable[str] | Mapping[str, int]) -> tuple[int, int]:
+    """(syllables, complex words) over some words (or word → count)."""
+    counts = word_counts(tokens if isinstance(tokens, Mapping) else Counter(tokens))
+    return counts.syllables, counts.complex_words

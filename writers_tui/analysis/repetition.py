@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import compress, islice
 from operator import and_
 
-from writers_tui.analysis.models import Flag
+from writers_tui.analysis.models import Flag, clip
 from writers_tui.analysis.text import Document, Sentence, locate_token
 from writers_tui.wordcount import WORD_RE
 
@@ -108,13 +108,13 @@ def find_echoes(
             if text[start : start + 1].isupper():
                 continue  # a name (or a sentence opening we cannot tell from one)
             line, column = line_col(start)
-            said = text[start:end]
+            said = clip(text[start:end])
             shared = messages.get((said, distance))
             if shared is None:  # one text and message string per distinct echo
                 words = "word" if distance == 1 else "words"
                 message = f"Echo “{said}”: also used {distance} {words} earlier"
                 shared = messages[(said, distance)] = (said, message)
-            flags.append(Flag("echo", line, column, line, column + len(said), shared[0], shared[1]))
+            flags.append(Flag("echo", line, column, line, column + end - start, *shared))
     return flags
 
 

@@ -68,8 +68,9 @@ __all__ = [
     "write_text",
 ]
 
-#: 2: flags share messages, files carry prose-signal counts and unattributed mentions.
-CACHE_SCHEMA = 2
+#: 2: flags share messages, files carry prose-signal counts and unattributed mentions;
+#: 3: files carry their dictionary words and distinct-sentence hashes (no grade for garbage).
+CACHE_SCHEMA = 3
 SCORES_SCHEMA = 1
 
 

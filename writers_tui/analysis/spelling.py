@@ -47,7 +47,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
-from writers_tui.analysis.models import Flag
+from writers_tui.analysis.models import Flag, clip
 from writers_tui.analysis.text import Document, locate_token, token_offsets
 from writers_tui.wordcount import WORD_RE
 
@@ -432,7 +432,7 @@ def find_misspellings(doc: Document, vocabulary: Iterable[str], speller: Speller
     for start, length in uses:
         written = text[start : start + length]
         for offset, size in speller.misspelt_parts(written):
-            said = written[offset : offset + size]
+            said = clip(written[offset : offset + size])
             shared = messages.get(said)
             if shared is None:
                 shared = messages[said] = (said, _message(said, dictionary))

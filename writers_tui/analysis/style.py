@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 
 from writers_tui.analysis.lists import StyleLists
-from writers_tui.analysis.models import Flag
+from writers_tui.analysis.models import Flag, clip
 from writers_tui.analysis.text import Document, Sentence, locate_token
 from writers_tui.wordcount import WORD_RE
 
@@ -131,7 +131,7 @@ def matcher_for(lists: StyleLists) -> StyleMatcher:
     return matcher
 
 
-def _matches_at(tokens: list[str], start: int, pattern: tuple[str, ...]) -> bool:
+def _matches_at(tokens: tuple[str, ...], start: int, pattern: tuple[str, ...]) -> bool:
     if start + len(pattern) > len(tokens):
         return False
     for offset, want in enumerate(pattern):
@@ -147,7 +147,7 @@ def _is_participle(word: str, participles: frozenset[str]) -> bool:
 
 
 def _candidates(
-    by_second: dict[str, list[tuple[str, tuple[str, ...], str]]], tokens: list[str], i: int
+    by_second: dict[str, list[tuple[str, tuple[str, ...], str]]], tokens: tuple[str, ...], i: int
 ) -> list[tuple[str, tuple[str, ...], str]]:
     found: list[tuple[str, tuple[str, ...], str]] = []
     if i + 1 < len(tokens):
@@ -160,7 +160,7 @@ def _candidates(
 
 
 def _sentence_hits(
-    tokens: list[str], matcher: StyleMatcher, interesting: dict[str, int]
+    tokens: tuple[str, ...], matcher: StyleMatcher, interesting: dict[str, int]
 ) -> list[tuple[str, int, int, str]]:
     """(rule, first token, token count, entry) for every flag in one sentence.
 
@@ -273,13 +273,13 @@ def _normalized(word: str) -> str:
     return word.lower().replace("\u2019", "'")
 
 
-def _joined_by_gaps(segment: str, tokens: list[str], normalize: bool) -> bool:
+def _joined_by_gaps(segment: str, tokens: tuple[str, ...], normalize: bool) -> bool:
     """Are the words of ``segment`` exactly ``tokens``, separated only by spaces and
     emphasis markup?"""
     parts = _GAP.split(segment)
     if normalize:  # the original text: compare as the tokens were made
         parts = [_normalized(part) for part in parts]
-    return parts == tokens
+    return tuple(parts) == tokens
 
 
 def _in_spans(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
@@ -350,7 +350,7 @@ def flags_for_sentences(
                 continue
             line, column = line_col(start)
             end_line, end_column = line_col(end)
-            said = " ".join(text[start:end].split())
+            said = clip(" ".join(text[start:end].split()))
             shared = messages.get((rule, entry, said))
             if shared is None:
                 shared = messages[(rule, entry, said)] = (said, _message(rule, entry, said))

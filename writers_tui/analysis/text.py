@@ -151,7 +151,7 @@ class Sentence:
     line: int
     words: int
     #: the words, lower case with straight apostrophes (how lists and counts compare them)
-    tokens: list[str] = field(default_factory=list, repr=False)
+    tokens: tuple[str, ...] = field(default=(), repr=False)
 
 
 @dataclass(slots=True)
@@ -261,20 +261,19 @@ def _no_split_after(prose: str, term: re.Match[str], para_start: int) -> bool:
     return bool(core[-1:] in "!?" and len(core) < len(punct) and _DIALOGUE_TAG.match(prose, end))
 
 
-def split_sentences(prose: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans ``[(start, end)]`` inside ``prose[start:end]`` (one paragraph)."""
-    spans: list[tuple[int, int]] = []
+def split_sentences(prose: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` inside ``prose[start:end]`` (one paragraph), lazily:
+    a megabyte-long paragraph of short sentences must not hold a list of every span."""
     sentence_start = start
     for term in _TERMINATOR.finditer(prose, start, end):
         if term.end() >= end:
             break
         if _no_split_after(prose, term, start):
             continue
-        spans.append((sentence_start, term.end()))
+        yield sentence_start, term.end()
         sentence_start = term.end()
     if sentence_start < end:
-        spans.append((sentence_start, end))
-    return spans
+        yield sentence_start, end
 
 
 def normalize_prose(prose: str) -> str | None:
@@ -286,31 +285,30 @@ def normalize_prose(prose: str) -> str | None:
     return lowered.replace("\u2019", "'")
 
 
-def _quote_words(
-    prose: str, sentences: list[tuple[int, int, int]], quotes: list[tuple[int, int]]
-) -> list[int]:
+def _quote_words(prose: str, sentences: list[Sentence], quotes: list[tuple[int, int]]) -> list[int]:
     """Words in each quote of one paragraph (quotes in text order, not overlapping), given
-    the paragraph's sentences as (start, end, words).
+    the paragraph's sentences.
 
     Sentences inside a quote lend their word counts; only the parts of sentences a quote
-    cuts are tokenized again. No word crosses a sentence boundary, so this is the count
-    of the whole range, for a fraction of the regex work (dialogue is a third of a novel:
-    re-tokenizing all of it cost about 5 % of the analysis). One pass over both lists.
+    cuts are tokenized again. No word crosses a sentence boundary (and a sentence without
+    words adds none), so this is the count of the whole range, for a fraction of the regex
+    work (dialogue is a third of a novel: re-tokenizing all of it cost about 5 % of the
+    analysis). One pass over both lists.
     """
     findall = WORD_RE.findall
     counts: list[int] = []
     first = 0  # the first sentence that may still meet a quote
     for start, end in quotes:
-        while first < len(sentences) and sentences[first][1] <= start:
+        while first < len(sentences) and sentences[first].end <= start:
             first += 1
         words = 0
         index = first
-        while index < len(sentences) and sentences[index][0] < end:
-            s_start, s_end, n = sentences[index]
-            if start <= s_start and s_end <= end:
-                words += n
+        while index < len(sentences) and sentences[index].start < end:
+            sentence = sentences[index]
+            if start <= sentence.start and sentence.end <= end:
+                words += sentence.words
             else:
-                words += len(findall(prose, max(start, s_start), min(end, s_end)))
+                words += len(findall(prose, max(start, sentence.start), min(end, sentence.end)))
             index += 1
         counts.append(words)
     return counts
@@ -329,18 +327,17 @@ def _build_paragraph(
     findall = WORD_RE.findall
     para = Paragraph(start=start, end=end, line=line, end_line=end_line)
     total = 0
-    counted: list[tuple[int, int, int]] = []  # (start, end, words) of every sentence
     for s_start, s_end in split_sentences(prose, start, end):
-        # interned: a novel repeats a few thousand words, so each sentence's list points at
-        # shared strings instead of holding its own copies (a third of the memory)
+        # interned: a novel repeats a few thousand words, so each sentence's tuple points at
+        # shared strings instead of holding its own copies (a third of the memory); a tuple
+        # is half the size of a list, which counts on a megabyte of "I ran. I ran."
         if norm is not None:
-            tokens = list(map(intern, findall(norm, s_start, s_end)))
+            tokens = tuple(map(intern, findall(norm, s_start, s_end)))
         else:
-            tokens = [
+            tokens = tuple(
                 intern(t.lower().replace("\u2019", "'")) for t in findall(prose, s_start, s_end)
-            ]
+            )
         n = len(tokens)
-        counted.append((s_start, s_end, n))
         if not n:
             continue
         # the sentence's line is the line of its first non-space character
@@ -353,7 +350,8 @@ def _build_paragraph(
     if total:
         dialogue = 0
         quotes = dialogue_spans(prose, start, end, quote_style)
-        for quote, q_words in zip(quotes, _quote_words(prose, counted, quotes), strict=True):
+        counts = _quote_words(prose, para.sentences, quotes)
+        for quote, q_words in zip(quotes, counts, strict=True):
             if q_words:
                 dialogue += q_words
                 para.dialogue_spans.append(quote)
