@@ -224,7 +224,7 @@ def test_kill_9_then_start_fresh_archives_as_interrupted(tmp_path: Path) -> None
     assert manager.open() is not None
     session = manager.start_fresh(total_cost=Decimal("1.5"))
     assert session.session_id != crashed_id
-    assert session.current_stage is Stage.CREATION
+    assert session.current_stage is Stage.WRITING  # nothing carried over: where the prose is
     archived = SessionHistory(tmp_path).entries()
     assert [(e.session_id, e.interrupted, e.total_cost) for e in archived] == [
         (crashed_id, True, Decimal("1.5"))
