@@ -437,3 +437,16 @@ async def test_cursor_and_modified_files_reach_disk_within_seconds(project: Path
         await until(on_disk, timeout=8.0)
     finally:
         await ws.close()
+
+
+async def test_bible_files_list_reference_and_planning_in_order(workspace: Workspace) -> None:
+    entries = await workspace.bible_files()
+    tops = [e.path for e in entries if e.depth == 0]
+    assert tops == ["reference", "planning"]
+    files = [e for e in entries if not e.is_folder]
+    assert files and all(e.path.startswith(("reference/", "planning/")) for e in files)
+    assert all(e.path.endswith(".md") for e in files)
+    reference = next(e for e in entries if e.path == "reference")
+    assert reference.words == sum(e.words for e in files if e.path.startswith("reference/"))
+    characters = [e for e in entries if e.path.startswith("reference/characters/")]
+    assert characters and all(e.depth == 2 for e in characters if not e.is_folder)

@@ -17,7 +17,7 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Coroutine, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
@@ -39,7 +39,7 @@ from writers_tui.bible import BibleIssue, EntryKind
 from writers_tui.config import LoadedSettings, Settings, SettingsError, load_settings
 from writers_tui.history_stats import HistorySummary, LiveSession
 from writers_tui.paths import MANUSCRIPT_DIR, OUTPUT_DIR, ProjectPaths
-from writers_tui.project import manuscript_files
+from writers_tui.project import manuscript_files, markdown_files_under
 from writers_tui.search_replace import Match, ReplacePlan, SearchError, StaleMatchError
 from writers_tui.storage import manuscript_ops, snapshots
 from writers_tui.storage.autosave import AutoSaver, SaveState, SaveStatus
@@ -729,27 +729,58 @@ class Workspace:
     async def binder(self) -> list[BinderEntry]:
         """``manuscript/`` in binder order, each folder before its files, with words."""
         files = await asyncio.to_thread(manuscript_files, self.root)
+        words = {path: self._file_words.get(self._relative(path), 0) for path in files}
+        return self._tree(self.paths.manuscript, files, words, top_level=False)
+
+    async def bible_files(self) -> list[BinderEntry]:
+        """``reference/`` and ``planning/`` (the story bible and the plan) for Creation:
+        each top folder at depth 0, then its folders and Markdown files in binder order."""
+        return await asyncio.to_thread(self._bible_files)
+
+    def _bible_files(self) -> list[BinderEntry]:
         entries: list[BinderEntry] = []
-        folder_words: dict[str, int] = {}
-        seen_folders: set[str] = set()
-        manuscript = self.paths.manuscript
+        for top in (self.paths.reference, self.paths.planning):
+            if not top.is_dir():
+                continue
+            files = markdown_files_under(top, within=self.root)
+            words = {path: _count_file(path) for path in files}
+            entries.extend(self._tree(top, files, words, top_level=True))
+        return entries
+
+    def _tree(
+        self, base: Path, files: list[Path], words: dict[Path, int], *, top_level: bool
+    ) -> list[BinderEntry]:
+        """Folder and file entries under ``base`` in the order of ``files``; a folder's
+        words are its files' sum. ``top_level`` lists ``base`` itself as the first folder."""
+        shift = 1 if top_level else 0
+        entries: list[BinderEntry] = []
+        if top_level:
+            entries.append(BinderEntry(self._relative(base), base.name, 0, 0, True))
+        folder_words: dict[str, int] = {self._relative(base): 0}
+        seen: set[str] = set()
         for path in files:
-            relative = path.relative_to(manuscript)
-            words = self._file_words.get(self._relative(path), 0)
+            relative = path.relative_to(base)
             for depth in range(len(relative.parts) - 1):
-                folder = f"{MANUSCRIPT_DIR}/" + "/".join(relative.parts[: depth + 1])
-                folder_words[folder] = folder_words.get(folder, 0) + words
-                if folder not in seen_folders:
-                    seen_folders.add(folder)
-                    entries.append(BinderEntry(folder, relative.parts[depth], 0, depth, True))
+                folder = self._relative(base / Path(*relative.parts[: depth + 1]))
+                folder_words[folder] = folder_words.get(folder, 0) + words[path]
+                if folder not in seen:
+                    seen.add(folder)
+                    entries.append(
+                        BinderEntry(folder, relative.parts[depth], 0, depth + shift, True)
+                    )
+            folder_words[self._relative(base)] += words[path]
             entries.append(
-                BinderEntry(self._relative(path), path.stem, words, len(relative.parts) - 1, False)
+                BinderEntry(
+                    self._relative(path),
+                    path.stem,
+                    words[path],
+                    len(relative.parts) - 1 + shift,
+                    False,
+                )
             )
         return [
-            BinderEntry(e.path, e.title, folder_words.get(e.path, 0), e.depth, True)
-            if e.is_folder
-            else e
-            for e in entries
+            replace(entry, words=folder_words.get(entry.path, 0)) if entry.is_folder else entry
+            for entry in entries
         ]
 
     async def open_file(self, path: str) -> OpenedFile:
