@@ -697,17 +697,17 @@ class Workspace:
         session = self._writable_session()
         await self._prose.flush()
         session.set_stage(stage)
-        await self._save_session_now()
+        self._save_session_at_once()
 
     def _request_session_save(self) -> None:
         """Save the session once edits and cursor moves pause (coalesced)."""
         if self._session_saver is not None:
             self._session_saver.request_save()
 
-    async def _save_session_now(self) -> None:
-        """A significant action (stage switched, file opened): on disk before we go on."""
+    def _save_session_at_once(self) -> None:
+        """A significant action (stage switched, file opened): saved now, in the background."""
         if self._session_saver is not None:
-            await self._session_saver.save_now()
+            self._session_saver.request_save(at_once=True)
 
     def _relative(self, path: Path) -> str:
         return self._buffers.relative(path)
@@ -801,7 +801,7 @@ class Workspace:
         line, col = self.cursor_for(path)
         if self._session is not None and not self.read_only:
             self._session.open_file(path, line, col)
-            await self._save_session_now()
+            self._save_session_at_once()
         elif self._readonly_data is not None:
             self._readonly_data.active_file = path
         return OpenedFile(path, buffer.text, line, col, read_only, notice)

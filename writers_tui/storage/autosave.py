@@ -138,12 +138,16 @@ class AutoSaver:
         self._next_interval = time.monotonic() + self._interval
         self._task = asyncio.get_running_loop().create_task(self._run(), name="autosave")
 
-    def request_save(self) -> None:
-        """A significant action happened: save soon (coalesced with other requests)."""
+    def request_save(self, *, at_once: bool = False) -> None:
+        """Something worth saving happened: save soon (coalesced with other requests).
+
+        ``at_once`` skips the debounce (a significant action: a file opened, a stage
+        switched); the save still runs in the background task, so the caller never waits.
+        """
         now = time.monotonic()
         if self._pending_since is None:
             self._pending_since = now
-        self._last_request = now
+        self._last_request = now - self._debounce if at_once else now
         self.mark_dirty()
         self._wake.set()
 
