@@ -112,6 +112,7 @@ BINDING_IDS: tuple[str, ...] = (
     "quit",
     "focus_mode",
     "help",
+    "search_replace",
     "binder.new_scene",
     "binder.new_chapter",
     "binder.rename",

@@ -274,3 +274,18 @@ async def test_a_failing_save_shows_the_warning_then_recovers(
         broken[0] = False
         await until(pilot, lambda: (project / SCENE).read_text().startswith("Full disk. "), 8)
         await until(pilot, lambda: bar.save_text.startswith("● Auto-saved"), timeout=5)
+
+
+async def test_search_and_replace_opens_from_its_key_and_the_palette(project: Path) -> None:
+    from writers_tui.ui.modals.search_replace import SearchReplaceScreen
+
+    app = studio(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await writing_ready(pilot)
+        await pilot.press("ctrl+shift+f")
+        await until(pilot, lambda: isinstance(app.screen, SearchReplaceScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, WritingScreen))
+        commands = await app.palette_commands(app.screen)
+        names = {command.name for command in commands}
+        assert {"Search & replace across files", "Undo replace across files"} <= names

@@ -61,6 +61,7 @@ from writers_tui.ui.modals.conflict import ConflictChoice, ConflictDialog
 from writers_tui.ui.modals.help import HelpScreen, KeyRow
 from writers_tui.ui.modals.read_only import ReadOnlyChoice, ReadOnlyOffer
 from writers_tui.ui.modals.recovery import RecoveryDecision, RecoveryDialog
+from writers_tui.ui.modals.search_replace import SearchReplaceScreen, SearchTools, undo_last_replace
 from writers_tui.ui.ports import Opener, WorkspaceLike
 from writers_tui.ui.recent import load_recent_async, remember_async
 from writers_tui.ui.screens.analyzing import AnalyzingScreen
@@ -128,6 +129,14 @@ def _bindings() -> list[BindingType]:
         ),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
         Binding("f9", "focus_mode", "Focus", id="focus_mode", priority=True),
+        Binding(
+            "ctrl+shift+f",
+            "search_replace",
+            "Search & replace",
+            id="search_replace",
+            priority=True,
+            show=False,
+        ),
         Binding("question_mark", "help", "Keys", id="help", show=False),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
@@ -139,6 +148,12 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("save", "Save now", "Write every open file and the session to disk now (ctrl+s)"),
     ("focus_mode", "Focus mode", "Only the text, the status line and the word goal"),
     ("help", "Keys", "List the keys in force"),
+    (
+        "search_replace",
+        "Search & replace across files",
+        "Find in every manuscript, reference and planning file; replace one or all",
+    ),
+    ("undo_replace", "Undo replace across files", "Put back every file the last replace changed"),
     ("quit", "Quit", "Save everything and quit"),
 )
 
@@ -609,6 +624,28 @@ class WritersApp(App[int], inherit_bindings=False):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.key_rows()))
 
+    def action_search_replace(self) -> None:
+        """Project-wide search and replace; enter on a result opens it in Writing."""
+        workspace = self.workspace
+        if not isinstance(workspace, SearchTools):
+            self.notify("Open a project to search it.", severity="warning")
+            return
+
+        def opened(result: OpenAtLine | None) -> None:
+            if result is not None:
+                self.open_in_writing(result.path, result.line, result.column)
+
+        self.push_screen(SearchReplaceScreen(workspace), opened)
+
+    @work(exclusive=True, group="undo-replace", exit_on_error=False)
+    async def action_undo_replace(self) -> None:
+        """The palette's "Undo replace across files", outside the dialog."""
+        workspace = self.workspace
+        if not isinstance(workspace, SearchTools):
+            return
+        message, warning = await undo_last_replace(workspace)
+        self.notify(message, title="Replace", severity="warning" if warning else "information")
+
     async def action_quit(self) -> None:
         """Save prose and session, close the workspace, then stop the workers and exit."""
         if self._quitting:
@@ -700,12 +737,18 @@ class WritersApp(App[int], inherit_bindings=False):
                     partial(self.run_action, f"go('{entry.mode}')"),
                 )
             )
-        defaults = {"save": "ctrl+s", "focus_mode": "f9", "help": "?", "quit": "ctrl+q"}
+        defaults = {
+            "save": "ctrl+s",
+            "focus_mode": "f9",
+            "help": "?",
+            "search_replace": "ctrl+shift+f",
+            "undo_replace": "",
+            "quit": "ctrl+q",
+        }
         for action, name, help_text in ACTIONS:
-            key = self.key_for(action, defaults[action])
-            commands.append(
-                PaletteCommand(name, f"{help_text} ({key})", partial(self.run_action, action))
-            )
+            key = self.key_for(action, defaults[action]) if defaults[action] else ""
+            shown = f"{help_text} ({key})" if key else help_text
+            commands.append(PaletteCommand(name, shown, partial(self.run_action, action)))
         for binder_action in BINDER_ACTIONS:
             key = self.key_for(binder_action.binding_id, binder_action.key)
             commands.append(
