@@ -122,6 +122,7 @@ BINDING_IDS: tuple[str, ...] = (
     "binder.move_down",
     "binder.move_into",
     "writing.toggle_binder",
+    "writing.toggle_inspector",
     "creation.new_entry",
     "creation.files",
     "creation.issues",

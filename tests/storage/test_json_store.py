@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from writers_tui.atomic import backup_path
 from writers_tui.storage.json_store import DocumentError, JsonStore, quarantine
+from writers_tui.storage.models import SessionData
 
 
 class Note(BaseModel):
@@ -183,3 +184,11 @@ async def test_async_save_runs_off_the_event_loop(tmp_path: Path) -> None:
     await store.save(Note(words=7))
     assert threads and threads[0] != threading.get_ident()
     assert _store(tmp_path).load().value.words == 7
+
+
+def test_invalid_utf8_inside_a_string_is_not_valid_json(tmp_path: Path) -> None:
+    """json.loads(bytes) accepts an encoded lone surrogate; a state file must not."""
+    store = JsonStore(tmp_path / "doc.json", SessionData)
+    lone_surrogate = bytes([0xED, 0xA0, 0x80])
+    with pytest.raises(DocumentError, match="not valid JSON"):
+        store.parse(b'{"schema_version": 1, "project_name": "' + lone_surrogate + b'"}')

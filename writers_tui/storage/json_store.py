@@ -107,7 +107,10 @@ class JsonStore(Generic[ModelT]):
     def parse(self, data: bytes) -> tuple[ModelT, int | None]:
         """Bytes → model, migrating old versions. Raises :class:`DocumentError`."""
         try:
-            raw = json.loads(data, parse_constant=_reject_constant)
+            # Strict decoding first: json.loads on bytes lets a lone surrogate through
+            # (surrogatepass), which would then fail only when the document is written back.
+            text = data.decode(json.detect_encoding(data))
+            raw = json.loads(text, parse_constant=_reject_constant)
         except (UnicodeDecodeError, ValueError, RecursionError) as error:
             raise DocumentError(f"not valid JSON ({error})") from error
         try:

@@ -14,6 +14,12 @@ from a :class:`TitlePrompt` (the workspace's ``ValueError`` is shown inline), de
 confirmed and undoable. Whatever the operation moved, the open file follows
 (:meth:`WritingScreen.follow`, from the workspace's ``BinderChanged``): the editor keeps
 its text and cursor; if the open file went to the trash, the next scene opens.
+
+The inspector (:class:`Inspector`, right of the text) shows the open scene's front matter,
+the bible characters it mentions and its notes; it is shown from :data:`WIDE_COLUMNS`
+columns and folded below, and f10 (or "Inspector" in the palette) shows and hides it. An
+edit there becomes one undoable ``editor.replace`` of the front-matter block
+(:meth:`WritingScreen.set_front_matter`), so the normal auto-save takes it to disk.
 """
 
 from __future__ import annotations
@@ -26,8 +32,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Label, ProgressBar, TextArea
 
+from writers_tui.config import BINDING_IDS
+from writers_tui.ui.front_matter import FrontMatter, parse
 from writers_tui.ui.messages import BinderChangedMessage, BinderStale, ReloadFile, WordsUpdated
 from writers_tui.ui.modals.binder_ops import (
     ChapterChoice,
@@ -40,6 +49,7 @@ from writers_tui.ui.stages import place
 from writers_tui.ui.textsafe import visible
 from writers_tui.ui.widgets.binder import BINDER_ACTIONS, Binder, BinderItem
 from writers_tui.ui.widgets.editor import ProseEditor
+from writers_tui.ui.widgets.inspector import Inspector
 
 if TYPE_CHECKING:
     from writers_tui.ui.ports import BinderChangeLike, WorkspaceLike
@@ -50,6 +60,22 @@ _NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+")
 OPERATIONS = frozenset(action.operation for action in BINDER_ACTIONS)
 #: Below this many columns the binder folds away (ctrl+b shows it again).
 NARROW_COLUMNS = 80
+#: From this many columns the inspector is shown beside the text (f10 shows or hides it).
+WIDE_COLUMNS = 140
+#: Seconds after the last keystroke before the inspector re-reads the front matter, and
+#: before it counts the mentions again (an analysis of the scene, in a worker).
+FRONT_MATTER_DELAY = 0.4
+MENTIONS_DELAY = 2.0
+#: Lines of the text searched for the closing fence of the front matter.
+FRONT_MATTER_LINES = 200
+INSPECTOR_BINDING = Binding(
+    "f10",
+    "toggle_inspector",
+    "Inspector",
+    id="writing.toggle_inspector",
+    show=False,
+    tooltip="Show or hide the scene's inspector: POV, status, synopsis, target, mentions, notes",
+)
 
 
 def bare_title(title: str) -> str:
@@ -79,11 +105,15 @@ class WritingScreen(StudioScreen):
             show=False,
             tooltip="Show or hide the binder (it folds away on a narrow terminal)",
         ),
+        # Bound once config.BINDING_IDS lists its id (every bound id must be remappable).
+        *([INSPECTOR_BINDING] if INSPECTOR_BINDING.id in BINDING_IDS else []),
     ]
 
     focus_mode: reactive[bool] = reactive(False, init=False)
     #: The terminal is too narrow for binder and text side by side.
     narrow: reactive[bool] = reactive(False, init=False)
+    #: The terminal is wide enough for the inspector beside the text.
+    wide: reactive[bool] = reactive(False, init=False)
 
     def __init__(self) -> None:
         super().__init__(place("writing"))
@@ -96,6 +126,10 @@ class WritingScreen(StudioScreen):
         self._pending_select: str | None = None
         #: The writer's own choice with ctrl+b (None: automatic, folded when narrow).
         self._binder_choice: bool | None = None
+        #: The writer's own choice with f10 (None: automatic, shown when wide).
+        self._inspector_choice: bool | None = None
+        self._front_timer: Timer | None = None
+        self._mentions_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="writing"):
@@ -106,11 +140,16 @@ class WritingScreen(StudioScreen):
                 with Horizontal(id="goal-row"):
                     yield Label("", id="words-line")
                     yield ProgressBar(total=None, show_eta=False, id="goal-bar")
+            yield Inspector()
         yield from self.compose_status()
 
     @property
     def editor(self) -> ProseEditor:
         return self.query_one("#editor", ProseEditor)
+
+    @property
+    def inspector(self) -> Inspector:
+        return self.query_one(Inspector)
 
     @property
     def binder(self) -> Binder:
@@ -125,6 +164,7 @@ class WritingScreen(StudioScreen):
         self.editor.focus()
         self.watch(self.studio, "words", self._show_words, init=True)
         self.studio.writing_signal.subscribe(self, self._on_signal)
+        self._show_inspector()
         self._load()
 
     def on_screen_resume(self) -> None:
@@ -185,6 +225,7 @@ class WritingScreen(StudioScreen):
         editor.cursor_location = (max(0, line), max(0, wanted[1]))
         editor.scroll_cursor_visible(center=True)
         self._show_file(opened.path)
+        self._refresh_inspector(mentions_now=True)
         notice = getattr(opened, "notice", None)
         if notice:
             self.notify(notice, severity="warning", timeout=8)
@@ -206,6 +247,7 @@ class WritingScreen(StudioScreen):
         editor.load_text("")
         editor.read_only = True
         self._show_file(None)
+        self._refresh_inspector()
 
     # -- the editor --------------------------------------------------------------------
 
@@ -219,6 +261,7 @@ class WritingScreen(StudioScreen):
             return
         editor = self.editor
         workspace.note_edit(path, lambda: editor.text)
+        self._inspector_later()
 
     @on(ProseEditor.WordsChanged, "#editor")
     def _counted(self, event: ProseEditor.WordsChanged) -> None:
@@ -228,6 +271,7 @@ class WritingScreen(StudioScreen):
             workspace.note_words(path, event.words)
             self.binder.set_words(path, event.words)
             self._show_words(self.studio.words)
+            self.inspector.show_words(event.words)
 
     @on(TextArea.SelectionChanged, "#editor")
     def _moved(self, event: TextArea.SelectionChanged) -> None:
@@ -253,6 +297,10 @@ class WritingScreen(StudioScreen):
         if narrow != self.narrow:
             self._binder_choice = None  # across the line: back to automatic
             self.narrow = narrow
+        wide = event.size.width >= WIDE_COLUMNS
+        if wide != self.wide:
+            self._inspector_choice = None
+            self.wide = wide
 
     def watch_narrow(self) -> None:
         self._show_binder()
@@ -280,6 +328,104 @@ class WritingScreen(StudioScreen):
             self.binder.focus()
         else:
             self.editor.focus()
+
+    # -- the inspector ---------------------------------------------------------------------
+
+    def watch_wide(self) -> None:
+        self._show_inspector()
+
+    @property
+    def inspector_visible(self) -> bool:
+        """Whether the inspector is shown (only on a wide terminal unless asked for)."""
+        if self._inspector_choice is not None:
+            return self._inspector_choice
+        return self.wide
+
+    def _show_inspector(self) -> None:
+        inspector = self.inspector
+        shown = self.inspector_visible
+        if not shown and self.focused is not None and inspector in self.focused.ancestors:
+            self.editor.focus()
+        inspector.display = shown
+        if shown:
+            self._refresh_inspector(mentions_now=True)
+
+    def action_toggle_inspector(self) -> None:
+        """f10: show or hide the inspector; shown, its first field has the focus."""
+        self._inspector_choice = not self.inspector_visible
+        self._show_inspector()
+        if self.inspector_visible:
+            self.inspector.query_one("#inspector-pov").focus()
+        else:
+            self.editor.focus()
+
+    def front_matter(self) -> FrontMatter:
+        """The open scene's front matter, read from the editor's first lines."""
+        document = self.editor.document
+        count = min(document.line_count, FRONT_MATTER_LINES)
+        return parse([document.get_line(index) for index in range(count)])
+
+    def _inspector_later(self) -> None:
+        """After an edit: re-read the fields soon and the mentions a little later."""
+        if not self.inspector_visible:
+            return
+        for timer in (self._front_timer, self._mentions_timer):
+            if timer is not None:
+                timer.stop()
+        self._front_timer = self.set_timer(FRONT_MATTER_DELAY, self._refresh_fields)
+        self._mentions_timer = self.set_timer(MENTIONS_DELAY, self._count_mentions)
+
+    def _refresh_fields(self) -> None:
+        inspector = self.inspector
+        inspector.show_front_matter(self.front_matter())
+        inspector.show_words(self.file_words)
+
+    def _refresh_inspector(self, *, mentions_now: bool = False) -> None:
+        if not self.inspector_visible:
+            return
+        self._refresh_fields()
+        if self.path is None:
+            self.inspector.show_mentions({})
+        elif mentions_now:
+            self._count_mentions()
+
+    @work(exclusive=True, group="writing-mentions", exit_on_error=False)
+    async def _count_mentions(self) -> None:
+        """The bible characters the open scene names (the workspace's analysis of it)."""
+        workspace, path = self.workspace, self.path
+        analyze = getattr(workspace, "analyze_file", None)
+        if path is None or analyze is None:
+            return
+        result = await analyze(path)
+        if path == self.path:
+            hits = result.analysis.characters
+            self.inspector.show_mentions({name: hit.count for name, hit in hits.items()})
+
+    @on(Inspector.FieldEdited)
+    def _field_edited(self, event: Inspector.FieldEdited) -> None:
+        self.set_front_matter(event.key, event.value)
+
+    def set_front_matter(self, key: str, value: str) -> bool:
+        """Set a front-matter field of the open scene as one undoable edit of the editor's
+        text (the block is made when the scene has none); False when nothing can change."""
+        editor = self.editor
+        if self.path is None or editor.read_only:
+            self.notify("This scene cannot change here (read-only).", severity="warning")
+            return False
+        front = self.front_matter()
+        updated = front.set(key, value)
+        if updated.lines == front.lines:
+            return False
+        if front.end_line is None:
+            editor.replace(updated.render() + "\n", (0, 0), (0, 0), maintain_selection_offset=True)
+        else:
+            end = (front.end_line, len(editor.document.get_line(front.end_line)))
+            block = updated.render() if updated.lines else ""
+            if not updated.lines and front.end_line + 1 < editor.document.line_count:
+                end = (front.end_line + 1, 0)  # the last field went: so do the fences' lines
+            editor.replace(block, (0, 0), end, maintain_selection_offset=True)
+        self.inspector.show_front_matter(self.front_matter())
+        return True
 
     # -- what the app tells us ------------------------------------------------------------
 
@@ -319,6 +465,7 @@ class WritingScreen(StudioScreen):
                 editor.load_text(text)
                 last = editor.document.line_count - 1
                 editor.cursor_location = (min(cursor[0], last), cursor[1])
+                self._refresh_inspector(mentions_now=True)
 
     @work(exclusive=True, group="writing-binder", exit_on_error=False)
     async def _reload_binder(self, select: str | None = None, open_next: str | None = None) -> None:
@@ -343,7 +490,8 @@ class WritingScreen(StudioScreen):
         if select is None and keep is not None and keep.path != self.path:
             select = keep.path
         if open_next is not None:
-            await self._open(open_next)
+            # Its own worker: a later reload (this group is exclusive) must not cancel it.
+            self.open_file(open_next)
         elif select is not None:
             self.binder.select_path(select)
 
