@@ -7,13 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.ui.apphelpers import studio, until, writing_ready
 from tests.ui.conftest import frozen_clock
-from writers_tui.config import BINDING_IDS, Settings
+from writers_tui.config import Settings
 from writers_tui.project import make_demo
 from writers_tui.ui.app import make_app
 from writers_tui.ui.front_matter import (
@@ -174,10 +173,6 @@ async def test_folded_below_wide_and_toggled(tmp_path: Path) -> None:
         assert not screen.inspector.display and screen.editor.has_focus
 
 
-@pytest.mark.skipif(
-    "writing.toggle_inspector" not in BINDING_IDS,
-    reason="f10 is bound once config.BINDING_IDS lists writing.toggle_inspector",
-)
 async def test_f10_toggles(tmp_path: Path) -> None:
     root = _demo(tmp_path)
     app = studio(root)

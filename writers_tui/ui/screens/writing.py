@@ -35,7 +35,6 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Label, ProgressBar, TextArea
 
-from writers_tui.config import BINDING_IDS
 from writers_tui.ui.front_matter import FrontMatter, parse
 from writers_tui.ui.messages import BinderChangedMessage, BinderStale, ReloadFile, WordsUpdated
 from writers_tui.ui.modals.binder_ops import (
@@ -105,8 +104,7 @@ class WritingScreen(StudioScreen):
             show=False,
             tooltip="Show or hide the binder (it folds away on a narrow terminal)",
         ),
-        # Bound once config.BINDING_IDS lists its id (every bound id must be remappable).
-        *([INSPECTOR_BINDING] if INSPECTOR_BINDING.id in BINDING_IDS else []),
+        INSPECTOR_BINDING,
     ]
 
     focus_mode: reactive[bool] = reactive(False, init=False)
