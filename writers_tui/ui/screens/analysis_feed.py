@@ -109,13 +109,9 @@ class AnalysisScreen(StudioScreen):
     async def refresh_analysis(self) -> None:
         """Ask the workspace for the manuscript's analysis and show it."""
         workspace = self.studio.workspace
-        analyze = getattr(workspace, "analyze_manuscript", None)
-        if analyze is None:
-            self._say(
-                "The analysis is not available in this version of the workspace "
-                "(analyze_manuscript is missing). From a terminal: writers-tui analyze PROJECT"
-            )
+        if workspace is None:
             return
+        analyze = workspace.analyze_manuscript
         self.stale = False
         self.progress_seen.clear()
         bar = self.progress_bar

@@ -148,14 +148,9 @@ class AnalyzingScreen(AnalysisScreen):
     @work(exclusive=True, group="analysis-report", exit_on_error=False)
     async def action_write_report(self) -> None:
         workspace = self.studio.workspace
-        write = getattr(workspace, "write_report", None)
-        if write is None:
-            self.notify(
-                "Writing the report is not available in this version of the workspace.",
-                severity="warning",
-            )
+        if workspace is None:
             return
-        path = await write()
+        path = await workspace.write_report()
         root = self.studio.project_root
         shown = path.relative_to(root) if root is not None and path.is_relative_to(root) else path
         self.notify(f"Report written: {shown}", title="Analysis report")

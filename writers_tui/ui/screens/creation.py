@@ -5,10 +5,6 @@ editor as Writing (:class:`FileEditor`: same auto-save and conflict rules); righ
 bible's completeness — characters without goal, flaw or arc, beats without scenes, scenes
 whose POV the bible lacks — each row jumping to its file and line. New entries come from
 templates through :class:`NewEntryDialog`.
-
-The workspace methods this screen needs (``bible_files``, ``bible_issues``,
-``create_entry``) are checked for before use: a build without one says so on screen
-instead of pretending.
 """
 
 from __future__ import annotations
@@ -21,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from writers_tui.ui.messages import BinderStale
@@ -56,8 +52,6 @@ class BibleWorkspace(Protocol):
     async def bible_issues(self) -> Sequence[BibleIssueLike]: ...
     async def create_entry(self, kind: str, title: str, *, after: str | None = None) -> Any: ...
 
-
-NEEDS = ("bible_files", "bible_issues", "create_entry")
 
 _ICONS = {
     "missing-goal": "◇",
@@ -101,13 +95,11 @@ class CreationScreen(StudioScreen):
     CreationScreen #issues { height: 1fr; background: $surface; border: none; }
     CreationScreen #issues:focus { border: none; }
     CreationScreen #gaps-state { color: $text-muted; height: auto; padding: 0 1; }
-    CreationScreen #missing { color: $warning; height: auto; padding: 0 1; }
     """
 
     def __init__(self) -> None:
         super().__init__(place("creation"))
         self.issues: list[BibleIssueLike] = []
-        self.missing: list[str] = []
         self._select: str | None = None  # a file the next load opens (a new entry)
 
     def compose(self) -> ComposeResult:
@@ -116,7 +108,6 @@ class CreationScreen(StudioScreen):
             yield FileEditor(id="bible-editor")
             with Vertical(id="gaps") as gaps:
                 gaps.border_title = "Completeness"
-                yield Static("", id="missing")
                 yield Label("", id="gaps-state")
                 yield OptionList(id="issues")
         yield from self.compose_status()
@@ -137,16 +128,6 @@ class CreationScreen(StudioScreen):
         workspace = self.studio.workspace
         if workspace is None:
             return None
-        self.missing = [name for name in NEEDS if not hasattr(workspace, name)]
-        note = self.query_one("#missing", Static)
-        if self.missing:
-            note.update(
-                "Not in this build yet: Workspace."
-                + ", Workspace.".join(self.missing)
-                + " — the parts that need them are off."
-            )
-        else:
-            note.display = False
         return cast(BibleWorkspace, workspace)
 
     def on_mount(self) -> None:
@@ -167,18 +148,15 @@ class CreationScreen(StudioScreen):
         bible = self._bible()
         if bible is None:
             return
-        if "bible_files" in self.missing:
-            self.file_editor.clear("The bible's file list needs Workspace.bible_files().")
-        else:
-            self.bible_tree.set_entries(await bible.bible_files())
-            files = self.bible_tree.files()
-            target = select or (self.file_editor.path if self.file_editor.path in files else None)
-            target = target or (files[0] if files else None)
-            if target is None:
-                self.file_editor.clear("No bible files yet: ctrl+n creates one.")
-            elif target != self.file_editor.path:
-                await self.file_editor.open(target)
-            self.bible_tree.mark(target)
+        self.bible_tree.set_entries(await bible.bible_files())
+        files = self.bible_tree.files()
+        target = select or (self.file_editor.path if self.file_editor.path in files else None)
+        target = target or (files[0] if files else None)
+        if target is None:
+            self.file_editor.clear("No bible files yet: ctrl+n creates one.")
+        elif target != self.file_editor.path:
+            await self.file_editor.open(target)
+        self.bible_tree.mark(target)
         await self._check()
         if select is not None:
             self._select = None
@@ -193,8 +171,7 @@ class CreationScreen(StudioScreen):
     async def _check(self) -> None:
         bible = self._bible()
         state = self.query_one("#gaps-state", Label)
-        if bible is None or "bible_issues" in self.missing:
-            state.update("The completeness check needs Workspace.bible_issues().")
+        if bible is None:
             return
         state.update("checking…")
         self.issues = list(await bible.bible_issues())
@@ -256,9 +233,6 @@ class CreationScreen(StudioScreen):
         """A character, place, chapter or beat sheet from its template."""
         bible = self._bible()
         if bible is None:
-            return
-        if "create_entry" in self.missing:
-            self.notify("Creating entries needs Workspace.create_entry().", severity="warning")
             return
         if self.studio.workspace is not None and self.studio.workspace.read_only:
             self.notify("Read-only: nothing can be created in this window.", severity="warning")

@@ -10,9 +10,6 @@ The analysis runs in a worker with a visible "analysing…" state; it runs again
 seconds after the writer stops typing and when the file changes on disk. Restoring goes
 through the editor as one edit: it is saved by the usual rules and ctrl+z undoes it (the
 workspace also keeps a snapshot of the text it replaced).
-
-The workspace methods used here are checked for before use (see :data:`NEEDS`); a build
-without one says so on screen instead of pretending.
 """
 
 from __future__ import annotations
@@ -76,17 +73,6 @@ class RevisionWorkspace(Protocol):
     async def restore_snapshot(self, path: str, snapshot_id: str) -> str: ...
 
 
-NEEDS = (
-    "analyze_file",
-    "keep_flag",
-    "kept_flags",
-    "take_snapshot",
-    "snapshots",
-    "diff_snapshot",
-    "restore_snapshot",
-)
-
-
 async def _maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
@@ -124,13 +110,11 @@ class EnhancingScreen(StudioScreen):
     EnhancingScreen .state.-busy { color: $warning; }
     EnhancingScreen #snapshot-list { height: 1fr; background: $surface; border: none; }
     EnhancingScreen #snapshot-list:focus { border: none; }
-    EnhancingScreen #missing { color: $warning; height: auto; padding: 0 1; }
     EnhancingScreen .hint { color: $text-muted; height: auto; padding: 0 1; }
     """
 
     def __init__(self) -> None:
         super().__init__(place("enhancing"))
-        self.missing: list[str] = []
         self.snapshot_infos: list[SnapshotLike] = []
         self.analysing = False
         self._reanalyse: Timer | None = None
@@ -139,7 +123,6 @@ class EnhancingScreen(StudioScreen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="enhancing"):
             with Vertical(id="side"):
-                yield Static("", id="missing")
                 with Vertical(id="flags-box") as flags:
                     flags.border_title = "Flags"
                     yield Label("", id="flags-state", classes="state")
@@ -173,16 +156,6 @@ class EnhancingScreen(StudioScreen):
         workspace = self.studio.workspace
         if workspace is None:
             return None
-        self.missing = [name for name in NEEDS if not hasattr(workspace, name)]
-        note = self.query_one("#missing", Static)
-        if self.missing:
-            note.update(
-                "Not in this build yet: Workspace."
-                + ", Workspace.".join(self.missing)
-                + " — the parts that need them are off."
-            )
-        else:
-            note.display = False
         return cast(RevisionWorkspace, workspace)
 
     def on_mount(self) -> None:
@@ -239,17 +212,12 @@ class EnhancingScreen(StudioScreen):
         state = self.query_one("#flags-state", Label)
         if revision is None or path is None:
             return
-        if "analyze_file" in self.missing:
-            state.update("The flags need Workspace.analyze_file().")
-            return
         self.analysing = True
         state.update("analysing…")
         state.add_class("-busy")
         try:
             result = await revision.analyze_file(path)
-            kept: set[str] = set()
-            if "kept_flags" not in self.missing:
-                kept = set(await _maybe_await(revision.kept_flags(path)))
+            kept = set(await _maybe_await(revision.kept_flags(path)))
         except Exception:
             state.update("The analysis failed (see the message).")
             raise
@@ -286,9 +254,6 @@ class EnhancingScreen(StudioScreen):
         revision, path = self._revision(), self.path
         if revision is None or path is None:
             return
-        if "keep_flag" in self.missing:
-            self.notify("Keeping a flag needs Workspace.keep_flag().", severity="warning")
-            return
         await _maybe_await(revision.keep_flag(path, key))
         self.flag_list.mark_kept(key)
 
@@ -308,9 +273,6 @@ class EnhancingScreen(StudioScreen):
         revision, path = self._revision(), self.path
         state = self.query_one("#snapshots-state", Label)
         if revision is None or path is None:
-            return
-        if "snapshots" in self.missing:
-            state.update("Snapshots need Workspace.snapshots().")
             return
         self.snapshot_infos = list(await revision.snapshots(path))
         listing = self.snapshot_list
@@ -332,9 +294,6 @@ class EnhancingScreen(StudioScreen):
         """Keep the scene's current text as a snapshot."""
         revision, path = self._revision(), self.path
         if revision is None or path is None:
-            return
-        if "take_snapshot" in self.missing:
-            self.notify("Snapshots need Workspace.take_snapshot().", severity="warning")
             return
         await revision.take_snapshot(path)
         await self._list_snapshots()
@@ -368,9 +327,6 @@ class EnhancingScreen(StudioScreen):
         revision, path, info = self._revision(), self.path, self._selected_snapshot()
         if revision is None or path is None or info is None:
             return
-        if "diff_snapshot" in self.missing:
-            self.notify("Diffs need Workspace.diff_snapshot().", severity="warning")
-            return
         diff = await revision.diff_snapshot(path, info.id)
         restore = await self.app.push_screen_wait(
             SnapshotDiffView(title_of(path), snapshot_row(info), diff)
@@ -388,9 +344,6 @@ class EnhancingScreen(StudioScreen):
     async def _restore(self, info: SnapshotLike) -> None:
         revision, path = self._revision(), self.path
         if revision is None or path is None:
-            return
-        if "restore_snapshot" in self.missing:
-            self.notify("Restoring needs Workspace.restore_snapshot().", severity="warning")
             return
         text = await revision.restore_snapshot(path, info.id)
         self.file_editor.replace_text(text)

@@ -115,13 +115,10 @@ class ScoringScreen(AnalysisScreen):
             self.select(keys[index])
 
     async def after_analysis(self) -> None:
-        trend = getattr(self.studio.workspace, "score_trend", None)
-        if trend is None:
-            self.query_one("#trend-manuscript", ColumnChart).plot(
-                [], empty="The score trend is not available in this version of the workspace."
-            )
+        workspace = self.studio.workspace
+        if workspace is None:
             return
-        self.show_trend(list(await trend()))
+        self.show_trend(list(await workspace.score_trend()))
 
     def show_trend(self, records: list[dict[str, Any]]) -> None:
         """Draw the trend from the scores.jsonl records (oldest first)."""
