@@ -35,7 +35,7 @@ def stats(project: str | None, as_json: bool) -> None:
     for record in Ledger(ProjectPaths(root).ledger):
         if record.cost_source == CACHE_SOURCE:
             hits += 1
-            saved += Decimal(str((record.model_extra or {}).get("saved_cost", 0)))
+            saved += record.saved_cost or Decimal(0)
     if as_json:
         echo_json(
             {

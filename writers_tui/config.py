@@ -153,6 +153,12 @@ BINDING_IDS: tuple[str, ...] = (
     "costs.refresh",
     "history.details",
     "history.refresh",
+    "ai.ask",
+    "ai.continue",
+    "ai.draft",
+    "ai.accept",
+    "ai.reject",
+    "ai.stop",
 )
 
 

@@ -81,6 +81,7 @@ from writers_tui.storage.text_codec import decode, sha256_hex
 from writers_tui.storage.watcher import FileEvent, ProjectWatcher
 from writers_tui.values import minutes_between, utc_now
 from writers_tui.wordcount import NotTextError, count_words
+from writers_tui.workspace_ai import CallOutcome, WorkspaceAI
 
 __all__ = [
     "BibleIssue",
@@ -369,6 +370,7 @@ class Workspace:
         self._own_present: dict[str, float] = {}
         self._known_session_total = Decimal(0)  # what CostRecorded last reported
         self._last_replace: ReplacePlan | None = None
+        self._ai: WorkspaceAI | None = None
 
     # -- opening ----------------------------------------------------------------------
 
@@ -571,6 +573,7 @@ class Workspace:
         )
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        self._tasks = [task for task in self._tasks if not task.done()]
         self._tasks.append(asyncio.get_running_loop().create_task(work))
 
     # -- events -----------------------------------------------------------------------
@@ -1407,13 +1410,48 @@ class Workspace:
             cached_tokens=cached_tokens,
             operation=operation,
         )
+        self.warnings.extend(recorded.warnings)
+        await self._costs_changed(before, recorded.budget_warning)
+        return recorded.record
+
+    async def _costs_changed(self, before: Decimal, budget_warning: str | None) -> None:
+        """This process recorded a cost: the status bar hears of it now, not at the poll."""
         total = await asyncio.to_thread(self._session_total)
         self._known_session_total = total
-        self.warnings.extend(recorded.warnings)
         self._emit(CostRecorded(total - before, total))
-        if recorded.budget_warning:
-            self._emit(BudgetWarning(recorded.budget_warning))
-        return recorded.record
+        if budget_warning:
+            self._emit(BudgetWarning(budget_warning))
+
+    # -- AI ---------------------------------------------------------------------------------
+
+    @property
+    def ai(self) -> WorkspaceAI:
+        """The project's AI operations (docs/ai.md); built on first use."""
+        if self._ai is None:
+            self._tracker()  # the interrupted session must be settled first
+            self._ai = WorkspaceAI(
+                self.root,
+                settings=lambda: self.settings,
+                tracker=self._tracker,
+                environ=self._environ,
+                read_only=self.read_only,
+                on_outcome=self._on_ai_outcome,
+                remember_query=self._remember_query,
+            )
+        return self._ai
+
+    def _on_ai_outcome(self, outcome: CallOutcome) -> None:
+        if outcome.record is None:
+            return
+        if self._session is not None and not self.read_only:
+            self._session.count_operation(outcome.record.operation)
+            self._request_session_save()
+        self._spawn(self._costs_changed(self._known_session_total, outcome.budget_warning))
+
+    def _remember_query(self, question: str) -> None:
+        if self._session is not None and not self.read_only:
+            self._session.add_recent_query(question, source="ask")
+            self._request_session_save()
 
     async def export_costs_csv(self, destination: Path | None = None) -> Path:
         """Write ``costs --csv`` durably; returns where.
@@ -1712,6 +1750,8 @@ class Workspace:
         if self._stopped:
             return self._prose_ok
         self._stopped = True
+        if self._ai is not None:
+            await self._ai.aclose()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -192,3 +194,21 @@ def anthropic_events(
         sse({"type": "message_stop"}, "message_stop"),
     ]
     return frames
+
+
+@contextmanager
+def serving() -> Iterator[Loopback]:
+    """A loopback server on a thread for the duration of the block (stops itself late)."""
+    loopback = Loopback()
+    thread = threading.Thread(target=loopback.serve_forever, kwargs={"poll_interval": 0.02})
+    thread.start()
+    stopper = threading.Timer(SERVER_LIFETIME, loopback.shutdown)
+    stopper.start()
+    try:
+        yield loopback
+    finally:
+        loopback.release.set()
+        stopper.cancel()
+        loopback.shutdown()
+        loopback.server_close()
+        thread.join(5)

@@ -45,7 +45,7 @@ async def test_openai_tokens_arrive_in_order_and_cached_tokens_are_priced_as_cac
         provider_id="openai",
     ).total_price
     assert abs(record.cost - expected) <= TOLERANCE
-    assert Decimal(str(record.model_extra["cache_savings"])) > 0
+    assert record.cache_savings is not None and record.cache_savings > 0
     assert outcome.record is not None and outcome.record.id == record.id
 
 
@@ -72,7 +72,7 @@ async def test_anthropic_cache_writes_and_reads_are_priced_on_top_of_input(
     assert system[0]["text"].startswith("Mickey is Noni")
     [record] = _ledger(book_project)
     assert (record.input_tokens, record.cached_tokens, record.output_tokens) == (2050, 3000, 9)
-    assert record.model_extra["cache_write_tokens"] == 2000
+    assert record.cache_write_tokens == 2000
     expected = calc_price(
         PricesUsage(
             input_tokens=50 + 2000 + 3000,

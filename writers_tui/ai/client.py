@@ -11,6 +11,10 @@ Errors are raised as :class:`~writers_tui.ai.errors.ProviderError`, never yielde
 provider's complaint cannot end up in the manuscript. Cancelling is closing the stream
 (``aclose()``) or cancelling the task iterating it; :meth:`ProviderStream.partial_usage`
 then says what the call is known (or estimated) to have used, to bill it.
+
+The wire modules (and with them the ``openai``/``anthropic`` SDKs, about a second to
+import) are imported when the first client for their wire format is built, not with this
+module: importing the engine stays cheap, and a writer who never uses AI never pays it.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ import asyncio
 import functools
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from types import ModuleType
 from typing import Any
 
-from writers_tui.ai import wire_anthropic, wire_openai
 from writers_tui.ai.capabilities import REGISTRY, CapabilityKey, CapabilityRegistry, fallback_for
 from writers_tui.ai.errors import from_sdk
 from writers_tui.ai.providers import ProviderConfig
@@ -41,8 +45,24 @@ def _default_counter(model: str, text: str) -> int:
     return (len(text) + 3) // 4
 
 
+def wire_module(config: ProviderConfig) -> ModuleType:
+    """The wire format's module (``stream``, ``complete``, ``make_client``), imported now."""
+    if config.wire == "anthropic":
+        from writers_tui.ai import wire_anthropic
+
+        return wire_anthropic
+    from writers_tui.ai import wire_openai
+
+    return wire_openai
+
+
 class ProviderClient:
-    """Calls one provider. Cheap to make; holds one SDK client (and its connection pool)."""
+    """Calls one provider; holds one SDK client (and its connection pool).
+
+    Cheap to make, except that the first one for a wire format imports its SDK (blocking:
+    ~0.2 s for openai, ~0.6 s for anthropic; an async caller can warm it up beforehand
+    with ``await asyncio.to_thread(wire_module, config)``).
+    """
 
     def __init__(
         self,
@@ -56,11 +76,8 @@ class ProviderClient:
         self.retry = retry or RetryPolicy()
         self.capabilities = capabilities or REGISTRY
         self.count_tokens = count_tokens
-        self._sdk: Any = (
-            wire_anthropic.make_client(config)
-            if config.wire == "anthropic"
-            else wire_openai.make_client(config)
-        )
+        self._wire: Any = wire_module(config)
+        self._sdk: Any = self._wire.make_client(config)
 
     def stream(self, request: AIRequest) -> ProviderStream:
         return ProviderStream(self, request)
@@ -158,8 +175,7 @@ class ProviderStream:
 
     async def _attempt_stream(self, caps: Any) -> AsyncIterator[Chunk]:
         client, config = self.client, self.client.config
-        wire: Any = wire_anthropic if config.wire == "anthropic" else wire_openai
-        async for item in wire.stream(client._sdk, self.request, config, caps):
+        async for item in client._wire.stream(client._sdk, self.request, config, caps):
             self.accepted = True
             if isinstance(item, TextChunk):
                 self.text_parts.append(item.text)
@@ -177,8 +193,7 @@ class ProviderStream:
 
     async def _attempt_complete(self, caps: Any) -> AsyncIterator[Chunk]:
         client, config = self.client, self.client.config
-        wire: Any = wire_anthropic if config.wire == "anthropic" else wire_openai
-        text, usage = await wire.complete(client._sdk, self.request, config, caps)
+        text, usage = await client._wire.complete(client._sdk, self.request, config, caps)
         self.accepted = True
         if text:
             self.text_parts.append(text)

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +35,7 @@ from writers_tui.ai import providers as provider_configs
 from writers_tui.ai import recording
 from writers_tui.ai.budget import BOOK, BudgetCheck, Reservation, ReservationBook
 from writers_tui.ai.capabilities import CapabilityRegistry
-from writers_tui.ai.client import ProviderClient, ProviderStream
+from writers_tui.ai.client import ProviderClient, ProviderStream, wire_module
 from writers_tui.ai.errors import AIError, ConfirmationRequired, ProviderError
 from writers_tui.ai.providers import ProviderConfig
 from writers_tui.ai.response_cache import CachedAnswer, ResponseCache, request_key
@@ -44,6 +45,11 @@ from writers_tui.ai.types import AIRequest, TextChunk, Usage
 from writers_tui.config import Settings
 from writers_tui.storage.costs import CostTracker
 from writers_tui.storage.models import LedgerRecord, OperationStatus
+
+log = logging.getLogger(__name__)
+
+#: Longest a reader waits for queued text while the provider's bytes keep coming.
+_YIELD_SECONDS = 0.001
 
 #: Errors after which the provider may have billed the call although no text arrived.
 _MAY_HAVE_BILLED = ("timeout", "cut", "bad_response")
@@ -74,6 +80,14 @@ class Estimate:
     @property
     def model(self) -> str:
         return self.request.model
+
+    @property
+    def operation(self) -> str:
+        return self.request.operation
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return self.request.sources
 
     @property
     def needs_confirmation(self) -> bool:
@@ -174,6 +188,12 @@ class AICall:
             if self._reservation is not None:
                 self._reservation.release()
             self._queue.put_nowait(_END)
+        listener = self.engine.on_outcome
+        if listener is not None and self._outcome is not None:
+            try:
+                listener(self._outcome)
+            except Exception:  # a listener's bug must not turn a recorded call into a failure
+                log.exception("on_outcome listener failed")
 
     async def _serve_cached(self, cached: CachedAnswer, started: float) -> CallOutcome:
         self._parts.append(cached.text)
@@ -187,11 +207,18 @@ class AICall:
         status: OperationStatus = "ok"
         error: ProviderError | None = None
         usage: Usage | None = None
+        yielded_at = 0.0
         try:
             async for item in stream:
                 if isinstance(item, TextChunk):
                     self._parts.append(item.text)
                     self._queue.put_nowait(item)
+                    # Buffered SSE never makes the SDK wait, so without this the reader
+                    # would only wake after a whole burst: let it run now and then.
+                    now = time.monotonic()
+                    if now - yielded_at >= _YIELD_SECONDS:
+                        yielded_at = now
+                        await asyncio.sleep(0)
                 else:
                     usage = item
         except asyncio.CancelledError:
@@ -221,6 +248,7 @@ class AIEngine:
         retry: RetryPolicy | None = None,
         capabilities: CapabilityRegistry | None = None,
         cache: ResponseCache | None = None,
+        on_outcome: Callable[[CallOutcome], None] | None = None,
     ) -> None:
         self.root = Path(root)
         self.settings = settings
@@ -233,6 +261,9 @@ class AIEngine:
         self.tokens = TokenEstimator()
         self._calibrated = False
         self._clients: dict[str, ProviderClient] = {}
+        self._closing: set[asyncio.Future[None]] = set()
+        #: Called on the loop once each call is over and recorded (the workspace's events).
+        self.on_outcome = on_outcome
 
     # -- configuration -------------------------------------------------------------
 
@@ -241,26 +272,36 @@ class AIEngine:
         return provider_configs.for_model(model, self.settings, self.environ)
 
     def client(self, config: ProviderConfig) -> ProviderClient:
+        """The provider's client, reused while its configuration stays the same (a warm
+        connection: a new client costs ~20 ms of TLS setup before the first token)."""
         client = self._clients.get(config.name)
-        if client is None or client.config != config:
-            client = self._clients[config.name] = ProviderClient(
-                config,
-                retry=self.retry,
-                capabilities=self.capabilities,
-                count_tokens=self.tokens.count,
-            )
+        if client is not None and client.config == config:
+            return client
+        if client is not None:  # the writer changed its settings: let the old one go
+            self._closing.add(asyncio.ensure_future(client.aclose()))
+            self._closing = {task for task in self._closing if not task.done()}
+        client = self._clients[config.name] = ProviderClient(
+            config,
+            retry=self.retry,
+            capabilities=self.capabilities,
+            count_tokens=self.tokens.count,
+        )
         return client
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.aclose()
+        await asyncio.gather(*self._closing, return_exceptions=True)
+        self._closing.clear()
 
     # -- before the call -------------------------------------------------------------
 
     async def estimate(self, request: AIRequest) -> Estimate:
         """Tokens and cost, offline; the budget as the call would leave it."""
         config = self.provider(request.model)
+        # The SDK loads on first use (0.2-0.8 s): off the loop, before the call needs it.
+        await asyncio.to_thread(wire_module, config)
         if not self._calibrated:
             await asyncio.to_thread(self.tokens.learn_from, iter(self.tracker.ledger))
             self._calibrated = True
@@ -359,7 +400,7 @@ class AIEngine:
         record = recording.cache_hit_record(
             self.tracker,
             request,
-            Decimal(cached.cost),
+            cached.cost,
             int((time.monotonic() - started) * 1000),
         )
         await asyncio.to_thread(self.tracker.record, record)

@@ -4,20 +4,24 @@ A provider error is never text in the stream: the stream raises, the caller show
 message beside the manuscript, never inside it. Every message has been through
 :func:`~writers_tui.ai.redact.redact`. The SDKs' exceptions are mapped here, in one place,
 so the rest of the engine never imports them.
+
+The SDKs are heavy (about a second to import both), so this module does not import them:
+:func:`from_sdk` looks only at the SDKs already loaded — an SDK's exception cannot exist
+before its SDK was imported (by :mod:`writers_tui.ai.client` building a provider client).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
-
-import anthropic
-import httpx2
-import openai
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from writers_tui.ai.redact import Secret, redact
+
+if TYPE_CHECKING:
+    from writers_tui.ai.budget import BudgetCheck
 
 ErrorKind = Literal[
     "auth",  # 401/403: the key is missing, wrong or not allowed
@@ -50,9 +54,9 @@ class ConfirmationRequired(AIError):
 class BudgetExceeded(AIError):
     """The call would break a budget limit (reservations included) and was not overridden."""
 
-    def __init__(self, message: str, check: object) -> None:
+    def __init__(self, message: str, check: BudgetCheck) -> None:
         super().__init__(message)
-        self.check = check  # a writers_tui.ai.budget.BudgetCheck (no import cycle)
+        self.check = check  # each limit as the call would leave it (for the dialog)
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,13 @@ class ProviderError(AIError):
         return self.kind in ("rate_limited", "server")
 
 
-def parse_retry_after(headers: httpx2.Headers | None) -> float | None:
+class Headers(Protocol):
+    """What :func:`parse_retry_after` needs of response headers (``httpx2.Headers``, a dict)."""
+
+    def get(self, key: str, /) -> str | None: ...
+
+
+def parse_retry_after(headers: Headers | None) -> float | None:
     """Seconds the server asked us to wait (``retry-after-ms`` or ``Retry-After``)."""
     if headers is None:
         return None
@@ -128,7 +138,7 @@ def _provider_message(body: object) -> str:
 
 
 def _status_error(
-    provider: str, status: int, body: object, headers: httpx2.Headers | None
+    provider: str, status: int, body: object, headers: Headers | None
 ) -> ProviderError:
     said = " ".join(_provider_message(body).split())[:160]
     detail = f" ({said})" if said else ""
@@ -147,32 +157,73 @@ def _status_error(
     return ProviderError(text, kind=kind, status=status, retry_after=retry_after)
 
 
+def _timeout(provider: str, url: str) -> ProviderError:
+    return ProviderError(f"{provider} did not answer in time ({url})", kind="timeout")
+
+
+def _unreachable(provider: str, url: str) -> ProviderError:
+    return ProviderError(
+        f"cannot reach {provider} at {url}: is the server running and the URL right?",
+        kind="unreachable",
+    )
+
+
+def _malformed(provider: str, error: BaseException) -> ProviderError:
+    return ProviderError(f"{provider} sent a malformed answer ({error})", kind="bad_response")
+
+
+def _map(error: BaseException, provider: str, url: str) -> ProviderError:
+    """The ProviderError for ``error``; re-raises what is not an SDK or transport failure.
+
+    Each SDK is consulted only once loaded (see the module's docstring). The hierarchies
+    are disjoint (no openai exception is an anthropic or httpx2 one), so checking them one
+    SDK at a time — most specific class first — maps exactly as one combined chain would.
+    """
+    loaded = sys.modules
+    if loaded.get("openai") is not None:
+        import openai
+
+        if isinstance(error, openai.APIStatusError):
+            return _status_error(provider, error.status_code, error.body, error.response.headers)
+        if isinstance(error, openai.APITimeoutError):
+            return _timeout(provider, url)
+        if isinstance(error, openai.APIConnectionError):
+            return _unreachable(provider, url)
+        if isinstance(error, openai.APIError):
+            return _malformed(provider, error)
+    if loaded.get("anthropic") is not None:
+        import anthropic
+
+        if isinstance(error, anthropic.APIStatusError):
+            return _status_error(provider, error.status_code, error.body, error.response.headers)
+        if isinstance(error, anthropic.APITimeoutError):
+            return _timeout(provider, url)
+        if isinstance(error, anthropic.APIConnectionError):
+            return _unreachable(provider, url)
+        if isinstance(error, anthropic.APIError):
+            return _malformed(provider, error)
+    if loaded.get("httpx2") is not None:
+        import httpx2
+
+        if isinstance(error, httpx2.TimeoutException):
+            return _timeout(provider, url)
+        if isinstance(error, httpx2.RemoteProtocolError | httpx2.ReadError):
+            return ProviderError(f"{provider} dropped the connection mid-answer", kind="cut")
+        if isinstance(error, httpx2.TransportError):
+            return _unreachable(provider, url)
+    if isinstance(error, ValueError):
+        return _malformed(provider, error)
+    raise error
+
+
 def from_sdk(
     error: BaseException, provider: str, url: str, secrets: Iterable[Secret] = ()
 ) -> ProviderError:
-    """The one-line, redacted ProviderError for an SDK or transport exception."""
-    mapped: ProviderError
-    if isinstance(error, ProviderError):
-        mapped = error
-    elif isinstance(error, openai.APIStatusError | anthropic.APIStatusError):
-        mapped = _status_error(provider, error.status_code, error.body, error.response.headers)
-    elif isinstance(
-        error, openai.APITimeoutError | anthropic.APITimeoutError | httpx2.TimeoutException
-    ):
-        mapped = ProviderError(f"{provider} did not answer in time ({url})", kind="timeout")
-    elif isinstance(error, httpx2.RemoteProtocolError | httpx2.ReadError):
-        mapped = ProviderError(f"{provider} dropped the connection mid-answer", kind="cut")
-    elif isinstance(
-        error, openai.APIConnectionError | anthropic.APIConnectionError | httpx2.TransportError
-    ):
-        mapped = ProviderError(
-            f"cannot reach {provider} at {url}: is the server running and the URL right?",
-            kind="unreachable",
-        )
-    elif isinstance(error, ValueError | openai.APIError | anthropic.APIError):
-        mapped = ProviderError(f"{provider} sent a malformed answer ({error})", kind="bad_response")
-    else:
-        raise error
+    """The one-line, redacted ProviderError for an SDK or transport exception.
+
+    Anything else (a bug, ``KeyboardInterrupt``) is re-raised unchanged.
+    """
+    mapped = error if isinstance(error, ProviderError) else _map(error, provider, url)
     line = redact(" ".join(str(mapped).split()), secrets)
     return ProviderError(
         line, kind=mapped.kind, status=mapped.status, retry_after=mapped.retry_after

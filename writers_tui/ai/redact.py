@@ -8,6 +8,8 @@ case a server echoes a key we were not told about.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from collections.abc import Iterable
 
@@ -36,6 +38,16 @@ class Secret:
 
     def __bool__(self) -> bool:
         return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        # Equal keys make equal provider configs, so the engine reuses its SDK client (and
+        # its warm connection) instead of building one per call.
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return hmac.compare_digest(self._value.encode(), other._value.encode())
+
+    def __hash__(self) -> int:
+        return hash((Secret, hashlib.sha256(self._value.encode()).digest()))
 
     def __repr__(self) -> str:
         return "Secret([redacted])"

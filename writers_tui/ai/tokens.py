@@ -2,7 +2,7 @@
 
 No tokenizer downloads (tiktoken fetches its tables at run time; local models have their
 own vocabularies). Instead, every call we make records the prompt's length in characters
-(``prompt_chars``, an extra ledger field) beside the tokens the provider billed, and the
+(the ledger record's ``prompt_chars``) beside the tokens the provider billed, and the
 estimate for a model uses the ratio over its recent calls. Until a model has history, 4
 characters per token — close for English prose on current tokenizers.
 """
@@ -40,9 +40,12 @@ class TokenEstimator:
     def learn_from(self, records: Iterable[LedgerRecord]) -> None:
         """Calibrate from past calls whose usage the provider reported."""
         for record in records:
-            chars = (record.model_extra or {}).get("prompt_chars")
-            if record.usage_source == "provider" and isinstance(chars, int):
-                self.learn(record.model_name, chars, record.input_tokens + record.cached_tokens)
+            if record.usage_source == "provider" and record.prompt_chars is not None:
+                self.learn(
+                    record.model_name,
+                    record.prompt_chars,
+                    record.input_tokens + record.cached_tokens,
+                )
 
     def chars_per_token(self, model: str) -> float:
         with self._lock:

@@ -126,6 +126,21 @@ MAX_ID_LENGTH = 64
 
 Tokens = Annotated[int, Field(ge=0, le=MAX_TOKENS)]
 CallCost = Annotated[Money, Field(ge=0, le=MAX_CALL_COST)]
+#: A prompt's length in characters: bounded like a token count (10^9 characters is far
+#: beyond any context window), so a planted line cannot feed the calibration absurd ratios.
+MAX_PROMPT_CHARS = MAX_TOKENS
+
+
+def _is_zero(value: object) -> bool:
+    return value == 0
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+def _is_false(value: object) -> bool:
+    return value is False
 
 
 def _call_time(value: datetime) -> datetime:
@@ -166,6 +181,11 @@ class LedgerRecord(BaseModel):
     Validation is the ledger's defence against planted lines: a cost that is negative,
     not finite or above :data:`MAX_CALL_COST`, tokens above :data:`MAX_TOKENS` or a time
     outside 1970-9998 make the line invalid (skipped and counted, never summed).
+
+    The fields after ``duration_ms`` came later (engine calls first wrote them as extra
+    keys, which now validate into them). They are left out of a line while at their
+    default, so a record without them (``costs add``) is written exactly as before and a
+    line without them reads as the default: absent means 0 / null / false.
     """
 
     model_config = ConfigDict(extra="allow")
@@ -185,10 +205,24 @@ class LedgerRecord(BaseModel):
     output_tokens: Tokens
     usage_source: UsageSource = "provider"
     cost: CallCost = Decimal(0)
-    cost_source: str  # "genai-prices X.Y.Z" | "local" | "user price" | "unpriced"
+    cost_source: str  # "genai-prices X.Y.Z" | "local" | "user price" | "unpriced" | "cache"
     estimated_cost: CallCost | None = None
     status: OperationStatus = "ok"
     duration_ms: int | None = Field(default=None, ge=0)
+    #: The part of ``input_tokens`` written to the provider's cache (Anthropic bills it at
+    #: the cache-write rate); never more than ``input_tokens`` on lines we write.
+    cache_write_tokens: Tokens = Field(default=0, exclude_if=_is_zero)
+    #: The prompt's length in characters: with the billed tokens it calibrates the offline
+    #: characters-per-token estimate (:mod:`writers_tui.ai.tokens`). Null: not known.
+    prompt_chars: int | None = Field(default=None, ge=0, le=MAX_PROMPT_CHARS, exclude_if=_is_none)
+    #: Served from the response cache (``cost_source`` "cache"): no tokens, $0. Strict: only
+    #: JSON ``true``/``false`` (a planted ``"yes"`` makes the line invalid).
+    cache_hit: bool = Field(default=False, strict=True, exclude_if=_is_false)
+    #: For a response-cache hit: what the original call cost, i.e. what serving it saved.
+    saved_cost: CallCost | None = Field(default=None, exclude_if=_is_none)
+    #: For a call that read cached tokens: its price with every prompt token uncached,
+    #: minus what it cost. Null when it read nothing from the provider's cache.
+    cache_savings: CallCost | None = Field(default=None, exclude_if=_is_none)
 
     @property
     def model_name(self) -> str:

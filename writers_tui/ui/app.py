@@ -41,6 +41,7 @@ from writers_tui.observability.logging import (
 from writers_tui.paths import user_data_dir
 from writers_tui.project import ProjectError, make_demo, new_project, template_names
 from writers_tui.ui import lifecycle
+from writers_tui.ui.ai_models import model_commands, stage_of
 from writers_tui.ui.bridge import listener_for, words_message
 from writers_tui.ui.commands import PaletteCommand, StudioCommands
 from writers_tui.ui.messages import (
@@ -56,6 +57,7 @@ from writers_tui.ui.messages import (
     SettingsUpdated,
     WordsUpdated,
 )
+from writers_tui.ui.modals.ask_bible import AskBible
 from writers_tui.ui.modals.close_failed import CloseChoice, CloseFailed, one_line
 from writers_tui.ui.modals.conflict import ConflictChoice, ConflictDialog
 from writers_tui.ui.modals.help import HelpScreen, KeyRow
@@ -137,6 +139,15 @@ def _bindings() -> list[BindingType]:
             priority=True,
             show=False,
         ),
+        Binding(
+            "alt+q",
+            "ask_bible",
+            "Ask the bible",
+            id="ai.ask",
+            priority=True,
+            show=False,
+            tooltip="AI: ask the story bible and planning notes a question",
+        ),
         Binding("question_mark", "help", "Keys", id="help", show=False),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
@@ -154,6 +165,11 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
         "Find in every manuscript, reference and planning file; replace one or all",
     ),
     ("undo_replace", "Undo replace across files", "Put back every file the last replace changed"),
+    (
+        "ask_bible",
+        "Ask the story bible (AI)",
+        "A question about your book, answered from reference/ and planning/",
+    ),
     ("quit", "Quit", "Save everything and quit"),
 )
 
@@ -624,6 +640,13 @@ class WritersApp(App[int], inherit_bindings=False):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.key_rows()))
 
+    def action_ask_bible(self) -> None:
+        """alt+q or the palette: ask the story bible, over whatever stage is open."""
+        workspace = self.workspace
+        if workspace is None:
+            return
+        self.push_screen(AskBible(workspace.ai, stage_of(self.screen)))
+
     def action_search_replace(self) -> None:
         """Project-wide search and replace; enter on a result opens it in Writing."""
         workspace = self.workspace
@@ -737,16 +760,18 @@ class WritersApp(App[int], inherit_bindings=False):
                     partial(self.run_action, f"go('{entry.mode}')"),
                 )
             )
-        defaults = {
-            "save": "ctrl+s",
-            "focus_mode": "f9",
-            "help": "?",
-            "search_replace": "ctrl+shift+f",
-            "undo_replace": "",
-            "quit": "ctrl+q",
+        keys = {  # action: (binding id, default key)
+            "save": ("save", "ctrl+s"),
+            "focus_mode": ("focus_mode", "f9"),
+            "help": ("help", "?"),
+            "search_replace": ("search_replace", "ctrl+shift+f"),
+            "undo_replace": ("", ""),
+            "ask_bible": ("ai.ask", "alt+q"),
+            "quit": ("quit", "ctrl+q"),
         }
         for action, name, help_text in ACTIONS:
-            key = self.key_for(action, defaults[action]) if defaults[action] else ""
+            binding_id, default = keys[action]
+            key = self.key_for(binding_id, default) if binding_id else ""
             shown = f"{help_text} ({key})" if key else help_text
             commands.append(PaletteCommand(name, shown, partial(self.run_action, action)))
         for binder_action in BINDER_ACTIONS:
@@ -760,6 +785,7 @@ class WritersApp(App[int], inherit_bindings=False):
             )
         workspace = self.workspace
         if workspace is not None:
+            commands += model_commands(self, workspace, screen)
             for item in await workspace.binder():
                 if not item.is_folder:
                     commands.append(

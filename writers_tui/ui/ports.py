@@ -12,7 +12,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    from writers_tui.workspace_ai import WorkspaceAI
 
 
 class SaveStateLike(Protocol):
@@ -133,6 +136,67 @@ class BudgetUsageLike(Protocol):
     def ratio(self) -> Decimal: ...
 
 
+class LimitCheckLike(Protocol):
+    """One budget limit as an AI call would leave it (``ai.budget.LimitCheck``)."""
+
+    @property
+    def period(self) -> str: ...  # day / week / month
+    @property
+    def label(self) -> str: ...  # daily / weekly / monthly
+    @property
+    def limit(self) -> Decimal: ...
+    @property
+    def spent(self) -> Decimal: ...
+    @property
+    def reserved(self) -> Decimal: ...  # estimates of calls running now
+    @property
+    def estimate(self) -> Decimal: ...  # this call
+    @property
+    def after(self) -> Decimal: ...
+    @property
+    def exceeded(self) -> bool: ...
+
+
+class BudgetCheckLike(Protocol):
+    @property
+    def limits(self) -> Sequence[LimitCheckLike]: ...
+    @property
+    def ok(self) -> bool: ...
+
+    def message(self) -> str: ...
+
+
+class EstimateLike(Protocol):
+    """What an AI call is expected to cost, before it starts (``ai.engine.Estimate``)."""
+
+    @property
+    def model(self) -> str: ...
+    @property
+    def operation(self) -> str: ...  # ask / continue / draft_scene
+    @property
+    def input_tokens(self) -> int: ...
+    @property
+    def output_tokens(self) -> int: ...  # the operation's target length (an upper bound)
+    @property
+    def cost(self) -> Decimal: ...
+    @property
+    def priced(self) -> bool: ...
+    @property
+    def warning(self) -> str | None: ...  # e.g. no price known for the model
+    @property
+    def threshold(self) -> Decimal: ...  # the confirm threshold in force
+    @property
+    def budget(self) -> BudgetCheckLike: ...
+    @property
+    def cache_hit(self) -> bool: ...  # the response cache has the answer: $0, no network
+    @property
+    def needs_confirmation(self) -> bool: ...
+    @property
+    def over_budget(self) -> bool: ...
+    @property
+    def sources(self) -> Sequence[str]: ...  # the bible files the request carries
+
+
 Listener = Callable[[Any], None]
 
 
@@ -161,6 +225,8 @@ class WorkspaceLike(Protocol):
     def warnings(self) -> list[str]: ...
     @property
     def daily_goal(self) -> int: ...
+    @property
+    def ai(self) -> WorkspaceAI: ...  # AI operations (writers_tui.workspace_ai)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]: ...
     async def continue_session(self) -> None: ...
@@ -182,6 +248,7 @@ class WorkspaceLike(Protocol):
     async def discard_journal(self, journal_path: str) -> Any: ...
     async def abandon(self) -> None: ...
     async def budget_usage(self) -> Sequence[BudgetUsageLike]: ...
+    async def update_setting(self, key: str, value: object) -> Any: ...  # SettingsError
     # -- binder operations (each raises ValueError with a one-line message) --
     async def create_scene(
         self, title: str, *, after: str | None = None, folder: str | None = None

@@ -44,14 +44,25 @@ from writers_tui.ui.modals.binder_ops import (
     TitlePrompt,
 )
 from writers_tui.ui.screens.base import StudioScreen
+from writers_tui.ui.screens.writing_ai import (
+    AI_BINDINGS,
+    SUGGESTION_ACTIONS,
+    brief_of,
+    draft_words,
+    fit_at_cursor,
+)
 from writers_tui.ui.stages import place
 from writers_tui.ui.textsafe import visible
 from writers_tui.ui.widgets.binder import BINDER_ACTIONS, Binder, BinderItem
 from writers_tui.ui.widgets.editor import ProseEditor
 from writers_tui.ui.widgets.inspector import Inspector
+from writers_tui.ui.widgets.suggestion_panel import SuggestionPanel
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
     from writers_tui.ui.ports import BinderChangeLike, WorkspaceLike
+    from writers_tui.workspace_ai import Estimate
 
 __all__ = ["BINDER_ACTIONS", "WritingScreen", "make_editor", "title_of"]
 
@@ -105,6 +116,7 @@ class WritingScreen(StudioScreen):
             tooltip="Show or hide the binder (it folds away on a narrow terminal)",
         ),
         INSPECTOR_BINDING,
+        *AI_BINDINGS,
     ]
 
     focus_mode: reactive[bool] = reactive(False, init=False)
@@ -138,6 +150,7 @@ class WritingScreen(StudioScreen):
                 with Horizontal(id="goal-row"):
                     yield Label("", id="words-line")
                     yield ProgressBar(total=None, show_eta=False, id="goal-bar")
+            yield SuggestionPanel()
             yield Inspector()
         yield from self.compose_status()
 
@@ -154,12 +167,17 @@ class WritingScreen(StudioScreen):
         return self.query_one(Binder)
 
     @property
+    def suggestion(self) -> SuggestionPanel:
+        return self.query_one(SuggestionPanel)
+
+    @property
     def workspace(self) -> WorkspaceLike | None:
         return self.studio.workspace
 
     def on_mount(self) -> None:
         super().on_mount()
         self.editor.focus()
+        self.watch(self.suggestion, "shown", self._show_inspector, init=False)
         self.watch(self.studio, "words", self._show_words, init=True)
         self.studio.writing_signal.subscribe(self, self._on_signal)
         self._show_inspector()
@@ -334,7 +352,10 @@ class WritingScreen(StudioScreen):
 
     @property
     def inspector_visible(self) -> bool:
-        """Whether the inspector is shown (only on a wide terminal unless asked for)."""
+        """Whether the inspector is shown (only on a wide terminal unless asked for, and
+        never beside an AI suggestion)."""
+        if self.suggestion.shown:
+            return False
         if self._inspector_choice is not None:
             return self._inspector_choice
         return self.wide
@@ -660,6 +681,105 @@ class WritingScreen(StudioScreen):
             return
         await workspace.move_entry_into(item.path, folder)
         self.notify(f"Moved “{item.title}” into {title_of(folder)}.", timeout=3)
+
+    # -- AI suggestions (keys and helpers in writing_ai) ---------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Accept and reject only with a suggestion shown; escape stops only a stream."""
+        if action in SUGGESTION_ACTIONS:
+            return self.suggestion.shown
+        if action == "ai_stop":
+            return self.suggestion.shown and self.suggestion.stream.streaming
+        return True
+
+    def _suggestion_keys(self) -> str:
+        keys = [
+            (self.studio.key_for("ai.accept", "alt+a"), "accept"),
+            (self.studio.key_for("ai.reject", "alt+r"), "reject"),
+            (self.studio.key_for("ai.stop", "escape"), "stop"),
+        ]
+        return " · ".join(f"{key} {what}" for key, what in keys)
+
+    def _ai_ready(self) -> bool:
+        if self.suggestion.busy:
+            self.notify("An AI suggestion is on its way; escape stops it.", timeout=4)
+            return False
+        if self.path is None or self.workspace is None:
+            self.notify("Open a scene first.", timeout=4)
+            return False
+        return True
+
+    def action_ai_continue(self) -> None:
+        """ctrl+g: continue from the cursor, into the suggestion panel."""
+        workspace = self.workspace
+        if not self._ai_ready() or workspace is None:
+            return
+        editor = self.editor
+        before = editor.document.get_text_range((0, 0), editor.cursor_location)
+        if not before.strip():
+            self.notify("Write a little first: the AI continues from the text before the cursor.")
+            return
+        ai = workspace.ai
+        self.suggestion.request(
+            ai, "continue", lambda: ai.estimate_continue(before), self._suggestion_keys()
+        )
+
+    def action_ai_draft(self) -> None:
+        """alt+d: draft this scene from its synopsis or beat, into the suggestion panel."""
+        workspace, path = self.workspace, self.path
+        if not self._ai_ready() or workspace is None or path is None:
+            return
+        front = self.front_matter()
+        brief = brief_of(front)
+        if not brief:
+            self.notify(
+                "This scene has no synopsis or beat to draft from: add one in the "
+                "inspector (f10), then draft.",
+                timeout=8,
+            )
+            return
+        editor = self.editor
+        start = (front.end_line + 1, 0) if front.end_line is not None else (0, 0)
+        before = editor.document.get_text_range(start, editor.cursor_location)
+        title = bare_title(title_of(path))
+        ai = workspace.ai
+
+        def estimate() -> Awaitable[Estimate]:
+            return ai.estimate_draft(
+                title, brief, previous_text=before, target_words=draft_words(front)
+            )
+
+        self.suggestion.request(ai, "draft_scene", estimate, self._suggestion_keys())
+
+    async def action_ai_stop(self) -> None:
+        await self.suggestion.stream.stop()
+
+    async def action_ai_accept(self) -> None:
+        """Insert the suggestion at the cursor as one edit (a stream is stopped first)."""
+        panel, editor = self.suggestion, self.editor
+        if not panel.shown:
+            return
+        if editor.read_only:
+            self.notify("This scene cannot change here (read-only).", severity="warning")
+            return
+        await panel.stream.stop()
+        text = panel.stream.text
+        if not text.strip():
+            self.notify("There is no suggestion text to insert.", timeout=3)
+            return
+        cursor = editor.cursor_location
+        before = editor.document.get_text_range((0, 0), cursor)
+        editor.insert(fit_at_cursor(before, text, panel.operation), cursor)
+        panel.close()
+        editor.focus()
+
+    async def action_ai_reject(self) -> None:
+        """Discard the suggestion (a stream is stopped first: what arrived is billed)."""
+        panel = self.suggestion
+        if panel.shown:
+            await panel.stream.stop()
+            panel.close()
+            self.editor.focus()
 
     # -- focus mode ----------------------------------------------------------------------
 

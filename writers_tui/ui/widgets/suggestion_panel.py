@@ -1,0 +1,106 @@
+"""The Writing stage's suggestion panel: AI text beside the editor, never inside it.
+
+A continuation or a drafted scene streams here while the writer keeps typing in the
+editor. Nothing reaches the manuscript until the writer accepts it (the Writing screen
+inserts it at the cursor as one undoable edit); rejecting discards it. The panel only
+shows; the keys live on the Writing screen (:mod:`writers_tui.ui.screens.writing_ai`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import Label
+
+from writers_tui.ui.ai_flow import start_call
+from writers_tui.ui.textsafe import visible
+from writers_tui.ui.widgets.ai_stream import StreamView, operation_title
+
+if TYPE_CHECKING:
+    from writers_tui.workspace_ai import AICall, Estimate, WorkspaceAI
+
+
+class SuggestionPanel(Vertical):
+    """A heading (operation · model), the streaming text, and the keys that apply.
+
+    ``shown`` says whether the panel is open; the Writing screen watches it to fold the
+    inspector away meanwhile, so the text keeps its width.
+    """
+
+    shown: reactive[bool] = reactive(False)
+
+    DEFAULT_CSS = """
+    SuggestionPanel {
+        width: 45%;
+        min-width: 30;
+        border-left: tall $primary;
+        padding: 0 0 0 1;
+    }
+    SuggestionPanel > #suggestion-heading { text-style: bold; width: 1fr; }
+    SuggestionPanel > #suggestion-keys { color: $text-muted; width: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="suggestion")
+        self.operation = ""
+        self.keys_hint = ""
+        self._preparing = False
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="suggestion-heading")
+        yield StreamView(id="suggestion-stream")
+        yield Label("", id="suggestion-keys")
+
+    @property
+    def stream(self) -> StreamView:
+        return self.query_one(StreamView)
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.stream.text.strip())
+
+    @property
+    def busy(self) -> bool:
+        """A call is being prepared (estimate, dialogs) or is streaming."""
+        return self._preparing or self.stream.streaming
+
+    @work(group="suggestion", exit_on_error=False)
+    async def request(
+        self,
+        ai: WorkspaceAI,
+        operation: str,
+        estimate_it: Callable[[], Awaitable[Estimate]],
+        keys_hint: str,
+    ) -> None:
+        """Estimate, confirm, check the budget (:func:`start_call`), then stream here."""
+        self._preparing = True
+        try:
+            call = await start_call(self.app, ai, "writing", estimate_it)
+        finally:
+            self._preparing = False
+        if call is not None:
+            self.show_call(call, operation, call.estimate.model, keys_hint)
+
+    def show_call(self, call: AICall, operation: str, model: str, keys_hint: str) -> None:
+        """Open the panel on a new call (the previous suggestion is discarded)."""
+        self.operation = operation
+        self.keys_hint = keys_hint
+        self.query_one("#suggestion-heading", Label).update(
+            visible(f"{operation_title(operation)} · {model}")
+        )
+        self.query_one("#suggestion-keys", Label).update(visible(keys_hint))
+        self.shown = True
+        self.stream.show(call, operation_title(operation))
+
+    def close(self) -> None:
+        self.stream.clear()
+        self.operation = ""
+        self.shown = False
+
+    def watch_shown(self, shown: bool) -> None:
+        self.display = shown
