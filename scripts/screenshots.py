@@ -8,11 +8,17 @@ clock and local time in UTC, and saves each screen with ``app.save_screenshot()`
 Writing stage, focus mode, the recovery, read-only and conflict dialogs (real dialogs
 over the demo, fed fixed data so the times never change), and the welcome screen. The
 project is shown as ``~/novels/sample-novel``: no machine path reaches an image.
+
+The AI shots (a suggestion, the ask panel, the confirm and budget dialogs) come from a
+second run with OpenAI configured at the tests' loopback server (127.0.0.1, a fake key):
+real estimates, a real stream, a real ledger — and a check that the key is in no image.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import json
 import os
 import sys
 import tempfile
@@ -202,6 +208,103 @@ async def shoot(demo: Path) -> None:
         app.exit(0)
 
 
+CONTINUATION = (
+    "Mrs. Bennet, who had waited some minutes for an answer, declared at last that she "
+    "would call on Lady Lucas herself; and Mr. Bennet, returning to his book, observed "
+    "only that he wished her joy of the conversation."
+)
+ANSWER = (
+    "Mr. Darcy is Mr. Bingley's friend: a proud, very rich gentleman of Derbyshire, master "
+    "of Pemberley (reference/characters/Mr. Darcy.md; reference/places/Pemberley.md)."
+)
+
+
+def _loopback() -> Any:
+    """The tests' loopback provider (by path: a ``tests`` package elsewhere may shadow it)."""
+    path = REPO / "tests" / "ai" / "ai_loopback.py"
+    spec = importlib.util.spec_from_file_location("ai_loopback", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["ai_loopback"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _words(text: str) -> list[str]:
+    return [word + " " for word in text.split(" ")]
+
+
+async def shoot_ai(demo: Path) -> str:
+    """The AI panels and dialogs, streamed from the loopback server; returns the fake key."""
+    from writers_tui.config import Settings
+    from writers_tui.paths import user_config_file
+    from writers_tui.ui.app import make_app
+    from writers_tui.ui.modals.ai_call import BudgetBlocked, ConfirmCall
+    from writers_tui.ui.modals.ask_bible import AskBible
+    from writers_tui.ui.screens.start import StartScreen
+    from writers_tui.ui.screens.writing import WritingScreen
+
+    loop = _loopback()
+    with loop.serving() as server:
+        config = user_config_file()
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(json.dumps({"providers": {"openai": {"base_url": server.url + "/v1"}}}))
+        os.environ["OPENAI_API_KEY"] = loop.KEY
+        server.reply(
+            loop.Reply(events=loop.openai_events(_words(CONTINUATION), prompt=6120, completion=52)),
+            loop.Reply(events=loop.openai_events(_words(ANSWER), prompt=5480, completion=41)),
+        )
+        app = make_app(Settings(), root=demo, clock=frozen, handle_signals=False)
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(300):  # the first run ended in Scoring: the project opens there
+                if app.workspace is not None and not isinstance(app.screen, StartScreen):
+                    break
+                await pilot.pause(0.02)
+            await pilot.press("f2")
+            await _ready(pilot)
+            screen = app.screen
+            assert isinstance(screen, WritingScreen)
+            editor = screen.editor
+            editor.cursor_location = (16, len(editor.document.get_line(16)))
+            await pilot.press("ctrl+g")
+            for _ in range(200):
+                if screen.suggestion.stream.outcome is not None:
+                    break
+                await pilot.pause(0.05)
+            await pilot.pause(0.3)
+            _save(app, "ai-suggestion")
+            await pilot.press("alt+r")
+            workspace = app.workspace
+            assert workspace is not None
+            before = editor.document.get_text_range((0, 0), editor.cursor_location)
+            await workspace.update_setting("ai.confirm_threshold", "0.0005")
+            estimate = await workspace.ai.estimate_continue(before)
+            assert estimate.needs_confirmation
+            await _modal_shot(app, pilot, ConfirmCall(estimate), "ai-confirm")
+            await workspace.update_setting("budget.daily_limit", "0.002")
+            tight = await workspace.ai.estimate_draft(
+                "Chapter 1", "Mrs. Bennet hears that Netherfield is let", target_words=2400
+            )
+            assert tight.over_budget
+            await _modal_shot(app, pilot, BudgetBlocked(tight), "ai-budget")
+            await workspace.update_setting("budget.daily_limit", None)
+            ask = AskBible(workspace.ai, "writing")
+            app.push_screen(ask)
+            await pilot.pause(0.3)
+            ask.query_one("#ask-question").value = "Who is Mr. Darcy?"  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            for _ in range(200):
+                if ask.answer.outcome is not None:
+                    break
+                await pilot.pause(0.05)
+            await pilot.pause(0.3)
+            _save(app, "ai-ask")
+            app.pop_screen()
+            await workspace.close()
+            app.exit(0)
+    return str(loop.KEY)
+
+
 def main() -> int:
     sys.path.insert(0, str(REPO))
     OUT.mkdir(exist_ok=True)
@@ -211,11 +314,12 @@ def main() -> int:
 
         demo = make_demo(Path(tmp) / "sample-novel")
         asyncio.run(shoot(demo))
-        # No machine path may reach an image.
+        key = asyncio.run(shoot_ai(demo))
+        # No machine path, and no key, may reach an image.
         for svg in OUT.glob("*.svg"):
             text = svg.read_text(encoding="utf-8")
-            if tmp in text or str(REPO) in text:
-                raise SystemExit(f"{svg.name} shows a machine path")
+            if tmp in text or str(REPO) in text or key in text:
+                raise SystemExit(f"{svg.name} shows a machine path or the key")
     return 0
 
 

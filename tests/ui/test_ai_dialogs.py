@@ -12,14 +12,13 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Label, Static
 
 from tests.ui.conftest import ScreenHarness
+from writers_tui.ui.ai_words import operation_name, sources_line
 from writers_tui.ui.modals.ai_call import (
     BudgetBlocked,
     ConfirmCall,
     budget_table,
     format_estimate,
     limit_line,
-    operation_name,
-    sources_line,
 )
 from writers_tui.ui.ports import EstimateLike
 
@@ -177,7 +176,7 @@ async def test_confirm_shows_operation_model_tokens_cost_threshold_and_limits() 
         assert "~$0.0492 — above your $0.01 confirm threshold" in facts
         assert "daily budget $5.00: $1.20 spent, after this ~$1.25" in facts
         assert "monthly budget $50.00: $12.40 spent, after this ~$12.45" in facts
-        assert "2 story-bible files: bible/characters.md, bible/places.md" in facts
+        assert "2 story-bible files: characters, places" in facts
         assert "Warning" not in facts
         assert "Preferences (F8) → Budget & AI" in _text(dialog, ".hint")
     assert app.results == []
@@ -368,7 +367,8 @@ async def test_both_dialogs_keep_their_buttons_on_an_80_by_24_terminal() -> None
                 region = button.region
                 assert region.height == 3 and region.bottom <= box.bottom, button.id
         assert app.results == []
-    assert "… and 9 more" in sources_line(crowded.sources)
+    assert "12 story-bible files: person-0, person-1" in sources_line(crowded.sources)
+    assert sources_line(crowded.sources, room=30).endswith("person-2 … and 9 more")
 
 
 # -- snapshots ---------------------------------------------------------------------------

@@ -27,28 +27,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
+from writers_tui.ui.ai_words import operation_name, sources_line
 from writers_tui.ui.modals.unbidden import UnbiddenDialog
 from writers_tui.ui.ports import EstimateLike, LimitCheckLike
 from writers_tui.ui.status import format_money
 from writers_tui.ui.textsafe import visible
-
-#: What each AI operation is called in a dialog (unknown ids are shown as they are).
-OPERATION_NAMES: dict[str, str] = {
-    "continue": "Continue from the cursor",
-    "draft_scene": "Draft this scene",
-    "ask": "Ask the story bible",
-}
 
 #: Where the writer changes the limits and the confirm threshold.
 PREFERENCES_HINT = "Preferences (F8) → Budget & AI"
 
 _CENT = Decimal("0.01")
 _FOUR_PLACES = Decimal("0.0001")
-
-
-def operation_name(operation: str) -> str:
-    """``Continue from the cursor`` for ``continue``; an unknown id as it is."""
-    return OPERATION_NAMES.get(operation, visible(operation))
 
 
 def format_estimate(amount: Decimal) -> str:
@@ -79,21 +68,6 @@ def words_list(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def sources_line(sources: Sequence[str], *, room: int = 100) -> str:
-    """``3 story-bible files: a.md, b.md, c.md``; past ``room`` characters, ``… and N more``."""
-    count = len(sources)
-    shown: list[str] = []
-    used = 0
-    for source in sources:
-        name = visible(source)
-        if shown and used + len(name) > room:
-            break
-        shown.append(name)
-        used += len(name) + 2
-    more = f" … and {count - len(shown)} more" if len(shown) < count else ""
-    return f"{count} story-bible file{'s' if count != 1 else ''}: {', '.join(shown)}{more}"
 
 
 def limit_line(limit: LimitCheckLike) -> str:
@@ -348,5 +322,4 @@ __all__ = [
     "budget_table",
     "format_estimate",
     "limit_line",
-    "operation_name",
 ]

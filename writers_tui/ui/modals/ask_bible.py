@@ -9,8 +9,6 @@ to the session's recent queries; the last ones are offered as the field's sugges
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -21,24 +19,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from writers_tui.ui.ai_flow import start_call
+from writers_tui.ui.ai_words import sources_line
 from writers_tui.ui.textsafe import visible
 from writers_tui.ui.widgets.ai_stream import StreamView
 
 if TYPE_CHECKING:
     from writers_tui.workspace_ai import WorkspaceAI
-
-MAX_SOURCES_SHOWN = 6
-
-
-def sources_line(sources: Sequence[str]) -> str:
-    """The files the question went with, by name (``reference/characters/Jane.md`` → Jane)."""
-    if not sources:
-        return "No story bible files were sent."
-    names = [PurePosixPath(path).stem for path in sources]
-    shown = ", ".join(names[:MAX_SOURCES_SHOWN])
-    more = len(names) - MAX_SOURCES_SHOWN
-    count = f"{len(names)} file{'s' if len(names) != 1 else ''}"
-    return f"Sent with {count} of the bible: {shown}" + (f" and {more} more" if more > 0 else "")
 
 
 class AskBible(ModalScreen[None]):
@@ -108,7 +94,8 @@ class AskBible(ModalScreen[None]):
             self._preparing = False
         if call is None:
             return
-        self.query_one("#ask-sources", Label).update(visible(sources_line(call.estimate.sources)))
+        line = "Sent with " + sources_line(call.estimate.sources)
+        self.query_one("#ask-sources", Label).update(visible(line))
         self.answer.show(call, "Answer")
 
     @on(StreamView.Finished)

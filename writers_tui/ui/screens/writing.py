@@ -177,7 +177,7 @@ class WritingScreen(StudioScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.editor.focus()
-        self.watch(self.suggestion, "shown", self._show_inspector, init=False)
+        self.watch(self.suggestion, "shown", self._suggestion_shown, init=False)
         self.watch(self.studio, "words", self._show_words, init=True)
         self.studio.writing_signal.subscribe(self, self._on_signal)
         self._show_inspector()
@@ -323,10 +323,11 @@ class WritingScreen(StudioScreen):
 
     @property
     def binder_visible(self) -> bool:
-        """Whether the binder is shown (folded on a narrow terminal unless asked for)."""
+        """Whether the binder is shown (folded on a narrow terminal, and beside an AI
+        suggestion unless the terminal is wide, unless asked for)."""
         if self._binder_choice is not None:
             return self._binder_choice
-        return not self.narrow
+        return not self.narrow and not (self.suggestion.shown and not self.wide)
 
     def _show_binder(self) -> None:
         binder = self.binder
@@ -683,6 +684,11 @@ class WritingScreen(StudioScreen):
         self.notify(f"Moved “{item.title}” into {title_of(folder)}.", timeout=3)
 
     # -- AI suggestions (keys and helpers in writing_ai) ---------------------------------
+
+    def _suggestion_shown(self) -> None:
+        """The panel opened or closed: the binder and inspector make room, then return."""
+        self._show_binder()
+        self._show_inspector()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Accept and reject only with a suggestion shown; escape stops only a stream."""

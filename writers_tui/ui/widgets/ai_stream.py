@@ -31,16 +31,6 @@ if TYPE_CHECKING:
 #: Longest wait between a chunk arriving and it being on screen.
 FLUSH_SECONDS = 0.05
 
-OPERATION_TITLES = {
-    "continue": "Continue from the cursor",
-    "draft_scene": "Draft this scene",
-    "ask": "Ask the story bible",
-}
-
-
-def operation_title(operation: str) -> str:
-    return OPERATION_TITLES.get(operation, operation.replace("_", " ").capitalize())
-
 
 def describe_outcome(outcome: CallOutcome) -> str:
     """One line for the status: how the call ended and what it cost."""

@@ -18,8 +18,9 @@ from textual.reactive import reactive
 from textual.widgets import Label
 
 from writers_tui.ui.ai_flow import start_call
+from writers_tui.ui.ai_words import operation_name
 from writers_tui.ui.textsafe import visible
-from writers_tui.ui.widgets.ai_stream import StreamView, operation_title
+from writers_tui.ui.widgets.ai_stream import StreamView
 
 if TYPE_CHECKING:
     from writers_tui.workspace_ai import AICall, Estimate, WorkspaceAI
@@ -91,11 +92,16 @@ class SuggestionPanel(Vertical):
         self.operation = operation
         self.keys_hint = keys_hint
         self.query_one("#suggestion-heading", Label).update(
-            visible(f"{operation_title(operation)} · {model}")
+            visible(f"{operation_name(operation)} · {model}")
         )
         self.query_one("#suggestion-keys", Label).update(visible(keys_hint))
         self.shown = True
-        self.stream.show(call, operation_title(operation))
+        self.stream.show(call, operation_name(operation))
+
+    def on_stream_view_finished(self, event: StreamView.Finished) -> None:
+        """Over: escape has nothing left to stop, so the hint stops offering it."""
+        finished = " · ".join(part for part in self.keys_hint.split(" · ") if "stop" not in part)
+        self.query_one("#suggestion-keys", Label).update(visible(finished))
 
     def close(self) -> None:
         self.stream.clear()
