@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,24 +13,13 @@ from writers_tui.project import new_project
 # The helpers beside this file (ai_loopback, ai_helpers) are plain modules, not fixtures.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ai_loopback import SERVER_LIFETIME, Loopback
+from ai_loopback import Loopback, serving
 
 
 @pytest.fixture
 def server() -> Iterator[Loopback]:
-    loopback = Loopback()
-    thread = threading.Thread(target=loopback.serve_forever, kwargs={"poll_interval": 0.02})
-    thread.start()
-    stopper = threading.Timer(SERVER_LIFETIME, loopback.shutdown)
-    stopper.start()
-    try:
+    with serving() as loopback:
         yield loopback
-    finally:
-        loopback.release.set()
-        stopper.cancel()
-        loopback.shutdown()
-        loopback.server_close()
-        thread.join(5)
 
 
 @pytest.fixture

@@ -362,3 +362,32 @@ async def test_the_key_reaches_no_file(project: Path, ai_on: Loopback, tmp_path:
         if path.is_file() and KEY.encode() in path.read_bytes()
     ]
     assert leaked == []
+
+
+async def test_the_80_percent_warning_comes_once_per_period(
+    project: Path, ai_on: Loopback
+) -> None:
+    # Each call bills 20,000 prompt tokens of gpt-4o-mini ($0.003): the first crosses 80 %.
+    for _ in range(2):
+        ai_on.reply(Reply(events=openai_events(TOKENS, prompt=20_000, completion=6)))
+    app = studio(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await writing_ready(pilot)
+        workspace = app.workspace
+        assert workspace is not None
+        spent = (await workspace.add_expense("openai/gpt-4o-mini", 1_000_000, 0)).cost
+        await workspace.update_setting("budget.daily_limit", str(spent / Decimal("0.795")))
+
+        def budget_warnings() -> int:
+            return sum(1 for n in app._notifications if n.title == "Budget")
+
+        assert budget_warnings() == 0
+        for _ in range(2):
+            await pilot.press("ctrl+g")
+            await finished(pilot, screen)
+            await pilot.press("alt+r")
+            await until(pilot, lambda: not screen.suggestion.shown)
+        await until(pilot, lambda: budget_warnings() >= 1)
+        await pilot.pause(0.3)
+        assert budget_warnings() == 1
+        assert [r["status"] for r in ledger(project)] == ["ok", "ok", "ok"]

@@ -63,7 +63,7 @@ def model_commands(
     commands.append(
         PaletteCommand(
             f"AI model for {title}: another model…",
-            "Type provider/model, e.g. anthropic/claude-sonnet-4-5 or ollama/llama3.1",
+            "Type provider/model, e.g. anthropic/claude-sonnet-4-6 or ollama/llama3.1",
             partial(ask_for_model, app, workspace, stage),
         )
     )

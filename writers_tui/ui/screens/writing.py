@@ -56,7 +56,7 @@ from writers_tui.ui.textsafe import visible
 from writers_tui.ui.widgets.binder import BINDER_ACTIONS, Binder, BinderItem
 from writers_tui.ui.widgets.editor import ProseEditor
 from writers_tui.ui.widgets.inspector import Inspector
-from writers_tui.ui.widgets.suggestion_panel import SuggestionPanel
+from writers_tui.ui.widgets.suggestion_panel import SuggestionKeys, SuggestionPanel
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -698,13 +698,11 @@ class WritingScreen(StudioScreen):
             return self.suggestion.shown and self.suggestion.stream.streaming
         return True
 
-    def _suggestion_keys(self) -> str:
-        keys = [
-            (self.studio.key_for("ai.accept", "alt+a"), "accept"),
-            (self.studio.key_for("ai.reject", "alt+r"), "reject"),
-            (self.studio.key_for("ai.stop", "escape"), "stop"),
-        ]
-        return " · ".join(f"{key} {what}" for key, what in keys)
+    def _suggestion_keys(self) -> SuggestionKeys:
+        key = self.studio.key_for
+        return SuggestionKeys(
+            key("ai.accept", "alt+a"), key("ai.reject", "alt+r"), key("ai.stop", "escape")
+        )
 
     def _ai_ready(self) -> bool:
         if self.suggestion.busy:

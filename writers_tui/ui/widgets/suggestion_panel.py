@@ -9,6 +9,7 @@ shows; the keys live on the Writing screen (:mod:`writers_tui.ui.screens.writing
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -24,6 +25,21 @@ from writers_tui.ui.widgets.ai_stream import StreamView
 
 if TYPE_CHECKING:
     from writers_tui.workspace_ai import AICall, Estimate, WorkspaceAI
+
+
+@dataclass(frozen=True)
+class SuggestionKeys:
+    """The keys in force for a suggestion (after the writer's keymap), for the hint line."""
+
+    accept: str = "alt+a"
+    reject: str = "alt+r"
+    stop: str = "escape"
+
+    def hint(self, *, streaming: bool) -> str:
+        parts = [f"{self.accept} accept", f"{self.reject} reject"]
+        if streaming:
+            parts.append(f"{self.stop} stop")
+        return " · ".join(parts)
 
 
 class SuggestionPanel(Vertical):
@@ -49,7 +65,7 @@ class SuggestionPanel(Vertical):
     def __init__(self) -> None:
         super().__init__(id="suggestion")
         self.operation = ""
-        self.keys_hint = ""
+        self.keys = SuggestionKeys()
         self._preparing = False
 
     def compose(self) -> ComposeResult:
@@ -76,7 +92,7 @@ class SuggestionPanel(Vertical):
         ai: WorkspaceAI,
         operation: str,
         estimate_it: Callable[[], Awaitable[Estimate]],
-        keys_hint: str,
+        keys: SuggestionKeys,
     ) -> None:
         """Estimate, confirm, check the budget (:func:`start_call`), then stream here."""
         self._preparing = True
@@ -85,23 +101,23 @@ class SuggestionPanel(Vertical):
         finally:
             self._preparing = False
         if call is not None:
-            self.show_call(call, operation, call.estimate.model, keys_hint)
+            self.show_call(call, operation, call.estimate.model, keys)
 
-    def show_call(self, call: AICall, operation: str, model: str, keys_hint: str) -> None:
+    def show_call(self, call: AICall, operation: str, model: str, keys: SuggestionKeys) -> None:
         """Open the panel on a new call (the previous suggestion is discarded)."""
         self.operation = operation
-        self.keys_hint = keys_hint
+        self.keys = keys
         self.query_one("#suggestion-heading", Label).update(
             visible(f"{operation_name(operation)} · {model}")
         )
-        self.query_one("#suggestion-keys", Label).update(visible(keys_hint))
+        self.query_one("#suggestion-keys", Label).update(visible(keys.hint(streaming=True)))
         self.shown = True
         self.stream.show(call, operation_name(operation))
 
     def on_stream_view_finished(self, event: StreamView.Finished) -> None:
         """Over: escape has nothing left to stop, so the hint stops offering it."""
-        finished = " · ".join(part for part in self.keys_hint.split(" · ") if "stop" not in part)
-        self.query_one("#suggestion-keys", Label).update(visible(finished))
+        hint = self.keys.hint(streaming=False)
+        self.query_one("#suggestion-keys", Label).update(visible(hint))
 
     def close(self) -> None:
         self.stream.clear()
