@@ -140,6 +140,11 @@ class ProjectPaths:
         return self.session_dir / "keeps.json"
 
     @property
+    def ai_calls(self) -> Path:
+        """AI calls in flight: a crash-proof note of each call until it is in the ledger."""
+        return self.session_dir / "ai-calls"
+
+    @property
     def logs(self) -> Path:
         return self.session_dir / "logs"
 

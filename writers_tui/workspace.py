@@ -52,10 +52,11 @@ from writers_tui.storage.buffers import (
     SaveResult,
     Unsaved,
 )
-from writers_tui.storage.costs import BreakdownKey, BudgetUsage, CostTracker, Period
+from writers_tui.storage.costs import BreakdownKey, BudgetUsage, CostTracker, Period, format_usd
 from writers_tui.storage.expenses import ExpenseError, cost_report, recent_records, record_expense
 from writers_tui.storage.expenses import report_csv as costs_csv
 from writers_tui.storage.history import SessionHistory
+from writers_tui.storage.inflight import recover_calls
 from writers_tui.storage.journals import Journal
 from writers_tui.storage.keeps import KeptFlags
 from writers_tui.storage.lock import LockHolder, ProjectInUse
@@ -510,6 +511,7 @@ class Workspace:
         else:
             await asyncio.to_thread(costs.reset_session, session.session_id)
         self._costs = costs
+        await self._bill_cut_calls(costs)
         self._session_saver = self._make_session_saver(session)
         await self._start()
         total = sum(self._file_words.values())
@@ -518,6 +520,19 @@ class Workspace:
         self._prose.start()
         # On disk before the first screen: the status bar opens saying "saved", truthfully.
         await self._session_saver.save_now()
+
+    async def _bill_cut_calls(self, costs: CostTracker) -> None:
+        """AI calls a crash cut off are billed at their estimates (storage/inflight.py)."""
+        recovered = await asyncio.to_thread(recover_calls, self.root, costs)
+        if recovered.records:
+            total = sum((record.cost for record in recovered.records), Decimal(0))
+            count = len(recovered.records)
+            self.warnings.append(
+                f"{count} AI call{'s' if count != 1 else ''} had not finished when writers-tui "
+                f"last stopped: recorded at {'their' if count != 1 else 'its'} estimate "
+                f"({format_usd(total)}); see Costs"
+            )
+        self.warnings.extend(recovered.problems)
 
     def _make_session_saver(self, session: Session) -> AutoSaver:
         async def save_session() -> None:

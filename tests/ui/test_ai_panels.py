@@ -364,9 +364,7 @@ async def test_the_key_reaches_no_file(project: Path, ai_on: Loopback, tmp_path:
     assert leaked == []
 
 
-async def test_the_80_percent_warning_comes_once_per_period(
-    project: Path, ai_on: Loopback
-) -> None:
+async def test_the_80_percent_warning_comes_once_per_period(project: Path, ai_on: Loopback) -> None:
     # Each call bills 20,000 prompt tokens of gpt-4o-mini ($0.003): the first crosses 80 %.
     for _ in range(2):
         ai_on.reply(Reply(events=openai_events(TOKENS, prompt=20_000, completion=6)))

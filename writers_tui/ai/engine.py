@@ -36,7 +36,7 @@ from writers_tui.ai import recording
 from writers_tui.ai.budget import BOOK, BudgetCheck, Reservation, ReservationBook
 from writers_tui.ai.capabilities import CapabilityRegistry
 from writers_tui.ai.client import ProviderClient, ProviderStream, wire_module
-from writers_tui.ai.errors import AIError, ConfirmationRequired, ProviderError
+from writers_tui.ai.errors import AIError, ConfirmationRequired, NotRecordable, ProviderError
 from writers_tui.ai.providers import ProviderConfig
 from writers_tui.ai.response_cache import CachedAnswer, ResponseCache, request_key
 from writers_tui.ai.retry import RetryPolicy
@@ -44,6 +44,7 @@ from writers_tui.ai.tokens import TokenEstimator
 from writers_tui.ai.types import AIRequest, TextChunk, Usage
 from writers_tui.config import Settings
 from writers_tui.storage.costs import CostTracker
+from writers_tui.storage.inflight import begin_call, end_call, recover_calls
 from writers_tui.storage.models import LedgerRecord, OperationStatus
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,14 @@ class Estimate:
 
 
 @dataclass(frozen=True)
+class Ticket:
+    """A call's provisional record on disk, until its real record is in the ledger."""
+
+    path: Path
+    record_id: str
+
+
+@dataclass(frozen=True)
 class CallOutcome:
     """How a call ended. ``text`` is everything that arrived (kept on cancel or error)."""
 
@@ -127,11 +136,13 @@ class AICall:
         estimate: Estimate,
         reservation: Reservation | None,
         cached: CachedAnswer | None,
+        ticket: Ticket | None = None,
     ) -> None:
         self.engine = engine
         self.estimate = estimate
         self._reservation = reservation
         self._cached = cached
+        self._ticket = ticket
         self._queue: asyncio.Queue[TextChunk | _End] = asyncio.Queue()
         self._parts: list[str] = []
         self._outcome: CallOutcome | None = None
@@ -229,7 +240,7 @@ class AICall:
             usage = stream.partial_usage() if billed else None
         # Recording must finish even if the task is cancelled again meanwhile.
         record, warning = await asyncio.shield(
-            self.engine._record(self.estimate, stream, usage, status, started)
+            self.engine._record(self.estimate, stream, usage, status, started, self._ticket)
         )
         return CallOutcome(self.text, status, usage, record, error, budget_warning=warning)
 
@@ -303,6 +314,9 @@ class AIEngine:
         # The SDK loads on first use (0.2-0.8 s): off the loop, before the call needs it.
         await asyncio.to_thread(wire_module, config)
         if not self._calibrated:
+            # Calls cut by an earlier crash are billed first (at their estimates).
+            recovered = await asyncio.to_thread(recover_calls, self.root, self.tracker)
+            self.tracker.warnings.extend(recovered.problems)
             await asyncio.to_thread(self.tokens.learn_from, iter(self.tracker.ledger))
             self._calibrated = True
         input_tokens = self.tokens.count(request.model, request.prompt_text)
@@ -351,7 +365,28 @@ class AIEngine:
         reservation = await asyncio.to_thread(
             self.book.reserve, self.tracker, estimate.cost, override=override_budget
         )
-        return AICall(self, estimate, reservation, None)
+        try:
+            ticket = await asyncio.to_thread(self._begin_ticket, estimate)
+        except OSError as error:  # a call that could not be billed after a crash: not sent
+            reservation.release()
+            raise NotRecordable(
+                f"not sent: its cost could not be put on record ({error.strerror or error})"
+            ) from None
+        return AICall(self, estimate, reservation, None, ticket)
+
+    def _begin_ticket(self, estimate: Estimate) -> Ticket:
+        """The call's provisional record on disk (:mod:`writers_tui.storage.inflight`)."""
+        request = estimate.request
+        provisional, _ = recording.build_record(
+            self.tracker,
+            request,
+            Usage(estimate.input_tokens, estimate.output_tokens, source="estimated"),
+            providers=self.settings.providers,
+            estimated_cost=estimate.cost,
+            status="error",
+            duration_ms=0,
+        )
+        return Ticket(begin_call(self.root, provisional), provisional.id)
 
     # -- after the call (engine-side so AICall stays about streaming) ----------------
 
@@ -362,8 +397,11 @@ class AIEngine:
         usage: Usage | None,
         status: OperationStatus,
         started: float,
+        ticket: Ticket | None,
     ) -> tuple[LedgerRecord | None, str | None]:
-        if usage is None:
+        if usage is None:  # refused before any work: nothing billed, nothing to recover
+            if ticket is not None:
+                await asyncio.to_thread(end_call, ticket.path)
             return None, None
         request = estimate.request
         record, price = recording.build_record(
@@ -375,7 +413,11 @@ class AIEngine:
             status=status,
             duration_ms=int((time.monotonic() - started) * 1000),
         )
+        if ticket is not None:  # the provisional record's id: the ledger counts it once
+            record = record.model_copy(update={"id": ticket.record_id})
         await asyncio.to_thread(self.tracker.record, record)
+        if ticket is not None:
+            await asyncio.to_thread(end_call, ticket.path)
         if price.warning:
             self.tracker.warnings.append(price.warning)
         if usage.source == "provider":

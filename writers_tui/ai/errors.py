@@ -47,6 +47,10 @@ class NotConfigured(AIError):
     """No provider is set up for this model (AI stays off until one is)."""
 
 
+class NotRecordable(AIError):
+    """The call's cost could not be put on record (disk full, an unsafe folder): not sent."""
+
+
 class ConfirmationRequired(AIError):
     """The estimate is above the confirm threshold and the caller did not confirm it."""
 

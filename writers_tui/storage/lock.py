@@ -243,6 +243,17 @@ def _holder_alive(holder: LockHolder, path: Path) -> bool:
     """
     if holder.pid == os.getpid():
         return path in _HELD
+    return holder_process_alive(holder)
+
+
+def holder_process_alive(holder: LockHolder) -> bool:
+    """Whether ``holder``'s process still runs (this host and boot, its pid not reused).
+
+    Another host's process cannot be checked: it counts as gone (flock does not reach
+    across machines either). This process counts as the holder only if it started before
+    the holder's time was written (a file left by an earlier process with our pid is not
+    ours).
+    """
     if holder.host != socket.gethostname():
         return False  # flock does not reach across machines; nothing to tell
     current_boot = boot_id()
@@ -250,8 +261,8 @@ def _holder_alive(holder: LockHolder, path: Path) -> bool:
         return False
     try:
         os.kill(holder.pid, 0)
-    except ProcessLookupError:
-        return False
+    except (ProcessLookupError, OverflowError, ValueError):
+        return False  # gone, or a pid no process can have (a planted file)
     except PermissionError:
         pass  # someone else's process: alive
     if _is_zombie(holder.pid):
