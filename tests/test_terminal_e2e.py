@@ -172,3 +172,69 @@ def test_type_kill_recover_quit_reopen(terminal: Terminal, tmp_path: Path) -> No
     )
     terminal.keys("C-q")
     until(lambda: not terminal.alive(), 15, "a clean quit")
+
+
+def test_ai_continue_accept_then_a_kill_mid_stream_is_billed(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    """ctrl+g streams a continuation beside the text, alt+a puts it in the scene (on disk
+    a second later); a second call killed mid-stream is on the ledger at its estimate
+    once the project is opened again."""
+    from tests.ai.ai_loopback import KEY, Reply, openai_events, serving
+    from writers_tui.paths import user_config_file
+
+    project = new_project(tmp_path / "novel", title="E2E")
+    scene = project / SCENE
+    with serving() as server:
+        config = user_config_file()
+        config.parent.mkdir(parents=True, exist_ok=True)
+        base = server.url + "/v1"
+        config.write_text(json.dumps({"providers": {"openai": {"base_url": base}}}))
+        server.reply(
+            Reply(events=openai_events(["The rain ", "did not ", "stop."])),
+            Reply(events=openai_events(["It ", "went ", "on."]), pause_after=2),
+        )
+        command = [
+            "env",
+            f"PYTHONPATH={Path(__file__).resolve().parent.parent}",
+            f"OPENAI_API_KEY={KEY}",
+            *APP,
+            str(project),
+        ]
+        terminal.start(*command)
+        terminal.wait_for("1.1 Opening")
+        terminal.keys("End")
+        time.sleep(0.3)
+        terminal.keys("C-g")
+        terminal.wait_for("did not stop.")
+        terminal.wait_for("Done")
+        terminal.keys("M-a")
+        until(
+            lambda: "The rain did not stop." in scene.read_text(encoding="utf-8"),
+            10,
+            "the accepted suggestion on disk",
+            terminal.screen,
+        )
+        terminal.keys("C-g")
+        until(lambda: server.paused.is_set(), 10, "the second stream to start", terminal.screen)
+        terminal.wait_for("streaming")
+        assert KEY not in terminal.screen()
+        os.kill(terminal.pid(), signal.SIGKILL)
+        until(lambda: not terminal.alive(), 10, "the killed app's pane to close")
+        server.release.set()
+
+    lines = (project / ".session" / "costs.jsonl").read_text().splitlines()
+    assert [json.loads(line)["status"] for line in lines] == ["ok"]  # the kill lost one
+    terminal.start(*command)
+    terminal.wait_for("did not end cleanly")
+    terminal.keys("c")
+    terminal.wait_for("had not finished")  # the notice: the cut call is on record
+    records = [
+        json.loads(line) for line in (project / ".session" / "costs.jsonl").read_text().splitlines()
+    ]
+    assert [(r["status"], r["usage_source"]) for r in records] == [
+        ("ok", "provider"),
+        ("error", "estimated"),
+    ]
+    terminal.keys("C-q")
+    until(lambda: not terminal.alive(), 15, "a clean quit")

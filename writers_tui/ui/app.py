@@ -396,7 +396,10 @@ class WritersApp(App[int], inherit_bindings=False):
             decision: RecoveryDecision = await self.push_screen_wait(
                 RecoveryDialog(workspace.recovery, clock=self.clock)
             )
+            shown = len(workspace.warnings)
             await self._settle_recovery(workspace, decision)
+            for warning in workspace.warnings[shown:]:  # e.g. AI calls the crash cut off
+                self.notify(warning, severity="warning", timeout=15)
         if not workspace.read_only:
             await remember_async(workspace.root)
         self.status = StatusData(
