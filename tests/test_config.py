@@ -197,6 +197,54 @@ def test_project_cannot_set_user_level_keys(project: Path) -> None:
     assert any("'editor'" in w for w in loaded.warnings)
 
 
+def test_a_project_cannot_loosen_the_spending_guards(project: Path) -> None:
+    _user(
+        {
+            "budget": {"daily_limit": 1, "monthly_limit": 20, "warn_ratio": 0.5},
+            "ai": {"confirm_threshold": 0.05},
+            "keymap": {"ai.accept": "alt+y"},
+        }
+    )
+    _project_file(
+        project,
+        {
+            "schema_version": 1,
+            "budget": {"daily_limit": None, "monthly_limit": 1e9, "warn_ratio": 1.0},
+            "ai": {"confirm_threshold": 1e9},
+            "keymap": {"ai.continue": "e", "ai.accept": "alt+y", "save": "ctrl+w"},
+        },
+    )
+    loaded = load_settings(project, environ={})
+    settings = loaded.settings
+    assert settings.budget.daily_limit == Decimal(1)
+    assert settings.budget.monthly_limit == Decimal(20)
+    assert settings.budget.warn_ratio == 0.5
+    assert settings.ai.confirm_threshold == Decimal("0.05")
+    assert "ai.continue" not in settings.keymap  # a planted letter for an AI call: ignored
+    assert settings.keymap["ai.accept"] == "alt+y"  # the writer's own, also in the project
+    assert settings.keymap["save"] == "ctrl+w"  # other keys still come from the project
+    joined = " ".join(loaded.warnings)
+    assert "budget.daily_limit" in joined and "ai.confirm_threshold" in joined
+    assert "ai.continue" in joined
+
+
+def test_a_project_may_tighten_the_spending_guards(project: Path) -> None:
+    _user({"budget": {"daily_limit": 5}})
+    _project_file(
+        project,
+        {
+            "schema_version": 1,
+            "budget": {"daily_limit": 2, "weekly_limit": 9},
+            "ai": {"confirm_threshold": 0.01},
+        },
+    )
+    loaded = load_settings(project, environ={})
+    assert loaded.settings.budget.daily_limit == Decimal(2)
+    assert loaded.settings.budget.weekly_limit == Decimal(9)  # none of yours: the project's
+    assert loaded.settings.ai.confirm_threshold == Decimal("0.01")
+    assert loaded.warnings == []
+
+
 def test_user_level_providers_apply(project: Path) -> None:
     _user(
         {

@@ -685,7 +685,81 @@ def load_settings(
             settings = Settings()
     except ValidationError as error:
         raise SettingsError(_error_line(error, sources)) from error
-    return LoadedSettings(_check_loaded(settings, sources, warnings), warnings)
+    settings = _check_loaded(settings, sources, warnings)
+    project_source = next(
+        (s for s in sources if isinstance(s, JsonFileSource) and not s.trusted), None
+    )
+    if project_source is not None and _touches_guards(project_source.data):
+        user_sources = [source for source in sources if source is not project_source]
+        with _loading(_LoadContext(user_sources)):
+            yours = Settings()
+        settings = _guards_only_tighten(settings, yours, str(project_source.path), warnings)
+    return LoadedSettings(settings, warnings)
+
+
+# --- spending guards: a project may tighten them, never loosen them ------------------------
+
+#: Budget fields where lower is stricter (a limit of None is no limit at all).
+_BUDGET_LIMITS = ("daily_limit", "weekly_limit", "monthly_limit")
+
+
+def _touches_guards(project: Mapping[str, Any]) -> bool:
+    keymap = project.get("keymap")
+    ai_keys = isinstance(keymap, Mapping) and any(str(k).startswith("ai.") for k in keymap)
+    return "budget" in project or "ai" in project or ai_keys
+
+
+def _stricter(project: Decimal | None, yours: Decimal | None) -> Decimal | None:
+    if project is None:
+        return yours
+    return project if yours is None else min(project, yours)
+
+
+def _guards_only_tighten(
+    settings: Settings, yours: Settings, where: str, warnings: list[str]
+) -> Settings:
+    """Budgets, the warn ratio and the confirm threshold at least as strict as the writer's
+    own (user config, user .env, environment); AI keys only from the writer's own keymap.
+
+    A project folder may come from someone else: a planted ``"daily_limit": null`` or a
+    $1,000,000,000 confirm threshold must not turn off the guards on the writer's money,
+    nor may a planted keymap bind a letter to an AI call. A stricter project value (the
+    Preferences screen saves them there) applies as before.
+    """
+    budget = settings.budget
+    for name in _BUDGET_LIMITS:
+        mine, theirs = getattr(yours.budget, name), getattr(budget, name)
+        kept = _stricter(theirs, mine)
+        if kept != theirs:
+            warnings.append(f"{where}: budget.{name} would loosen your own limit; yours applies")
+            setattr(budget, name, kept)
+    if budget.warn_ratio > yours.budget.warn_ratio or (
+        yours.budget.warnings_enabled and not budget.warnings_enabled
+    ):
+        warnings.append(f"{where}: the budget warning would be later than yours; yours applies")
+        budget.warn_ratio = min(budget.warn_ratio, yours.budget.warn_ratio)
+        budget.warnings_enabled = budget.warnings_enabled or yours.budget.warnings_enabled
+    if settings.ai.confirm_threshold > yours.ai.confirm_threshold:
+        warnings.append(
+            f"{where}: ai.confirm_threshold is above yours; yours "
+            f"(${yours.ai.confirm_threshold}) applies"
+        )
+        settings.ai.confirm_threshold = yours.ai.confirm_threshold
+    planted = {
+        key: value
+        for key, value in settings.keymap.items()
+        if key.startswith("ai.") and yours.keymap.get(key) != value
+    }
+    if planted:
+        warnings.append(
+            f"{where}: keys for AI calls ({', '.join(sorted(planted))}) can only be set in your "
+            "user config; ignored here"
+        )
+        settings.keymap = {
+            **{k: v for k, v in settings.keymap.items() if k not in planted},
+            **{k: v for k, v in yours.keymap.items() if k in planted},
+        }
+    return settings
 
 
 # --- the project's document ------------------------------------------------------------

@@ -36,6 +36,10 @@ PROVIDER_ALIASES: dict[str, str] = {"gemini": "google"}
 
 #: What a provider name may look like (also the rule for user-defined providers).
 PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+#: What the model part may look like: the ids providers use (``gpt-4o``,
+#: ``llama3.1:8b-instruct-q4_K_M``, ``hf.co/user/Model-GGUF:Q4_K_M``, ``model@2025``) —
+#: no spaces, controls, brackets (markup) or quotes; ``.``/``..`` segments are refused.
+MODEL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@+/-]{0,199}$")
 
 LOCAL_SOURCE = "local"
 USER_PRICE_SOURCE = "user price"
@@ -66,7 +70,12 @@ def split_model_name(value: str) -> tuple[str, str]:
     """
     provider, sep, model = value.partition("/")
     if not sep or not provider or not model.strip() or value != value.strip():
-        raise ValueError(f"model {value!r} must be named provider/model, e.g. openai/gpt-4o")
+        raise ValueError(f"model {value[:80]!r} must be named provider/model, e.g. openai/gpt-4o")
+    if not MODEL_ID.match(model) or any(part in (".", "..") for part in model.split("/")):
+        raise ValueError(
+            f"model {value[:80]!r}: the model part may hold letters, digits and . _ : @ + - / "
+            "(at most 200), e.g. openai/gpt-4o"
+        )
     return provider, model
 
 

@@ -205,3 +205,31 @@ async def test_concurrent_calls_cannot_pass_a_budget_together(
     await engine.aclose()
     await probe.aclose()
     assert book.reserved(book_project) == 0
+
+
+async def test_closing_the_engine_stops_running_calls_as_cancelled(
+    book_project: Path, server: Loopback
+) -> None:
+    """Quitting the app mid-stream: the call is stopped and billed as cancelled."""
+    server.reply(Reply(events=openai_events(["a ", "b ", "c"]), pause_after=2))
+    engine = make_engine(book_project, server)
+    call = await engine.start(await engine.estimate(request()), confirmed=True)
+    await asyncio.to_thread(server.paused.wait, 5)
+    for _ in range(100):
+        if call.text:
+            break
+        await asyncio.sleep(0.02)
+    await engine.aclose()
+    outcome = await call.wait()
+    assert outcome.status == "cancelled" and outcome.text == "a "
+    assert [r.status for r in _ledger(book_project)] == ["cancelled"]
+
+
+def test_binary_files_are_not_bible_notes(book_project: Path) -> None:
+    from writers_tui.ai.bible import load_bible
+
+    (book_project / "reference" / "photo.md").write_bytes(bytes(range(256)) * 64)
+    (book_project / "reference" / "nul.md").write_text("notes\x00more")
+    sources = load_bible(book_project).sources
+    assert "reference/photo.md" not in sources and "reference/nul.md" not in sources
+    assert "reference/zz-mickey.md" in sources

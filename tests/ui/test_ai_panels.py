@@ -389,3 +389,119 @@ async def test_the_80_percent_warning_comes_once_per_period(project: Path, ai_on
         await pilot.pause(0.3)
         assert budget_warnings() == 1
         assert [r["status"] for r in ledger(project)] == ["ok", "ok", "ok"]
+
+
+# -- what a fresh-eyes review broke (each fixed; each test failed before its fix) ----------
+
+
+async def test_alt_keys_with_a_character_answer_the_dialog_not_the_manuscript(
+    project: Path, ai_on: Loopback
+) -> None:
+    """A terminal sends alt+s as ESC s: Textual's key is "alt+s" *with* character "s"."""
+    from textual import events
+
+    set_preferences(project, ai={"confirm_threshold": "0"})
+    ai_on.reply(Reply(events=openai_events(TOKENS)))
+    app = studio(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await writing_ready(pilot)
+        before = screen.editor.text
+        await pilot.press("ctrl+g")
+        await dialog_ready(pilot, ConfirmCall)
+        app.post_message(events.Key("alt+s", "s"))
+        await finished(pilot, screen)
+        assert len(ai_on.requests) == 1
+        assert screen.editor.text == before  # no stray "s" in the scene
+
+
+async def test_terminal_controls_from_the_model_never_reach_the_screen_or_the_scene(
+    project: Path, ai_on: Loopback
+) -> None:
+    evil = ["\x1b[2J\x1b]0;TITLE\x07Rain", "\x00 fell\r\n", "\u202eon the roof.\x9b"]
+    ai_on.reply(Reply(events=openai_events(evil)))
+    app = studio(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await writing_ready(pilot)
+        await pilot.press("ctrl+g")
+        await finished(pilot, screen)
+        assert screen.suggestion.stream.text == "[2J]0;TITLERain fell\non the roof."
+        await pilot.press("alt+a")
+        await pilot.pause()
+        assert "\x1b" not in screen.editor.text and "\u202e" not in screen.editor.text
+
+
+async def test_markup_in_a_provider_error_is_shown_as_written(
+    project: Path, ai_on: Loopback
+) -> None:
+    ai_on.reply(Reply(status=400, body={"error": {"message": "bad [/] thing [bold]x"}}))
+    app = studio(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await writing_ready(pilot)
+        await pilot.press("ctrl+g")
+        await finished(pilot, screen)
+        status = str(screen.suggestion.stream.status_label.render())
+        assert "bad [/] thing [bold]x" in status and status.startswith("Failed")
+
+
+async def test_two_quick_presses_start_one_call(project: Path, ai_on: Loopback) -> None:
+    ai_on.reply(Reply(events=openai_events(TOKENS), pause_after=2), Reply(events=[]))
+    app = studio(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await writing_ready(pilot)
+        await pilot.press("ctrl+g", "ctrl+g")
+        await until(pilot, lambda: ai_on.paused.is_set())
+        await pilot.press("ctrl+g")
+        await pilot.pause(0.3)
+        assert len(ai_on.requests) == 1
+        assert any("on its way" in n for n in notices(app))
+        assert screen.suggestion.stream.text == "The rain "
+
+
+async def test_a_model_that_will_not_stop_is_stopped(project: Path, ai_on: Loopback) -> None:
+    flood = ["x" * 1000 + " "] * 60  # 60,000 characters for 400 tokens asked
+    ai_on.reply(Reply(events=openai_events(flood)))
+    app = studio(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await writing_ready(pilot)
+        await pilot.press("ctrl+g")
+        await finished(pilot, screen)
+        assert len(screen.suggestion.stream.text) == 20_000
+        assert "far more than" in str(screen.suggestion.stream.status_label.render())
+    assert [r["status"] for r in ledger(project)] == ["error"]  # billed, as partial
+
+
+async def test_a_suggestion_goes_only_into_the_scene_it_was_written_for(
+    project: Path, ai_on: Loopback
+) -> None:
+    from tests.ui.apphelpers import SECOND
+
+    ai_on.reply(Reply(events=openai_events(TOKENS)))
+    app = studio(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await writing_ready(pilot)
+        await pilot.press("ctrl+g")
+        await finished(pilot, screen)
+        screen.open_file(SECOND)
+        await until(pilot, lambda: screen.path == SECOND)
+        other = screen.editor.text
+        await pilot.press("alt+a")
+        await pilot.pause()
+        assert screen.editor.text == other
+        assert any("written for" in n for n in notices(app))
+        assert screen.suggestion.shown  # still there, to accept in its own scene
+
+
+async def test_a_rate_limited_call_says_it_is_waiting(project: Path, ai_on: Loopback) -> None:
+    ai_on.reply(
+        Reply(status=429, headers={"retry-after": "2"}, body={"error": {"message": "slow down"}}),
+        Reply(events=openai_events(TOKENS)),
+    )
+    app = studio(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await writing_ready(pilot)
+        await pilot.press("ctrl+g")
+        status = screen.suggestion.stream.status_label
+        await until(pilot, lambda: "trying again in 2 s" in str(status.render()))
+        assert "rate limit" in str(status.render())
+        await finished(pilot, screen)
+        assert screen.suggestion.stream.text == "".join(TOKENS)

@@ -197,3 +197,17 @@ def test_snapshot_with_the_inspector(tmp_path: Path, snap_compare: Any) -> None:
 
     app = make_app(Settings(), root=root, clock=frozen_clock, handle_signals=False)
     assert snap_compare(app, terminal_size=WIDE, run_before=ready)
+
+
+def test_target_words_must_be_a_plain_number() -> None:
+    from writers_tui.ui.front_matter import parse
+    from writers_tui.ui.widgets.inspector import target_of
+
+    def target(value: str) -> int | None:
+        return target_of(parse(["---", f"target_words: {value}", "---"]))
+
+    assert target("2,000") == 2000
+    assert target("²") is None  # a digit to str.isdigit, not a number
+    assert target("10^30") is None
+    assert target("1" * 30) is None
+    assert target("0") is None

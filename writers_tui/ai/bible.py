@@ -65,12 +65,19 @@ def _files(root: Path) -> list[Path]:
     return found
 
 
+#: A "text" file with more than this share of undecodable bytes is binary, not notes.
+MAX_REPLACEMENT_SHARE = 0.02
+
+
 def _read(path: Path) -> str | None:
     try:
         with path.open(encoding="utf-8", errors="replace") as handle:
-            return handle.read(MAX_FILE_CHARS)
+            text = handle.read(MAX_FILE_CHARS)
     except OSError:
         return None
+    if "\x00" in text or text.count("\ufffd") > len(text) * MAX_REPLACEMENT_SHARE:
+        return None  # a binary file named .md: garbage for the model, and paid for
+    return text
 
 
 def _relevance(text: str, words: set[str]) -> int:

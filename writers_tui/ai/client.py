@@ -100,6 +100,8 @@ class ProviderStream:
         self.usage: Usage | None = None
         #: True once the provider accepted the request (it may bill from here on).
         self.accepted = False
+        #: While a retry waits: why, and for how long (the panel shows it).
+        self.waiting: str | None = None
         self._iterator = self._run()
 
     def __aiter__(self) -> AsyncIterator[Chunk]:
@@ -171,7 +173,11 @@ class ProviderStream:
                 raise error
             attempt += 1
             log.info("ai.retry", extra={"provider": config.name, "delay": delay})
-            await asyncio.sleep(delay)
+            self.waiting = f"{error}; trying again in {delay:.0f} s"
+            try:
+                await asyncio.sleep(delay)
+            finally:
+                self.waiting = None
 
     async def _attempt_stream(self, caps: Any) -> AsyncIterator[Chunk]:
         client, config = self.client, self.client.config

@@ -41,7 +41,7 @@ from writers_tui.ai.providers import ProviderConfig
 from writers_tui.ai.response_cache import CachedAnswer, ResponseCache, request_key
 from writers_tui.ai.retry import RetryPolicy
 from writers_tui.ai.tokens import TokenEstimator
-from writers_tui.ai.types import AIRequest, TextChunk, Usage
+from writers_tui.ai.types import AIRequest, TextChunk, Usage, clean_text
 from writers_tui.config import Settings
 from writers_tui.storage.costs import CostTracker
 from writers_tui.storage.inflight import begin_call, end_call, recover_calls
@@ -51,6 +51,17 @@ log = logging.getLogger(__name__)
 
 #: Longest a reader waits for queued text while the provider's bytes keep coming.
 _YIELD_SECONDS = 0.001
+
+#: Characters of answer per token asked for before a stream is stopped as an overrun
+#: (prose runs ~4 characters a token), and the least any answer may have.
+_CHARS_PER_TOKEN_CAP = 16
+_MIN_ANSWER_CHARS = 20_000
+
+
+def answer_limit(request: AIRequest) -> int:
+    """The most text a call may bring: a server that ignores ``max_tokens`` is stopped."""
+    return max(_MIN_ANSWER_CHARS, request.max_output_tokens * _CHARS_PER_TOKEN_CAP)
+
 
 #: Errors after which the provider may have billed the call although no text arrived.
 _MAY_HAVE_BILLED = ("timeout", "cut", "bad_response")
@@ -143,15 +154,22 @@ class AICall:
         self._reservation = reservation
         self._cached = cached
         self._ticket = ticket
+        self._provider_stream: ProviderStream | None = None
         self._queue: asyncio.Queue[TextChunk | _End] = asyncio.Queue()
         self._parts: list[str] = []
         self._outcome: CallOutcome | None = None
         self._cancelled = False
+        engine._running.add(self)
         self._task = asyncio.create_task(self._produce(), name=f"ai:{estimate.model}")
 
     @property
     def text(self) -> str:
         return "".join(self._parts)
+
+    @property
+    def waiting(self) -> str | None:
+        """Why nothing arrives right now (a retry after a 429 or a 5xx), or None."""
+        return self._provider_stream.waiting if self._provider_stream is not None else None
 
     def __aiter__(self) -> AICall:
         return self
@@ -199,6 +217,7 @@ class AICall:
             if self._reservation is not None:
                 self._reservation.release()
             self._queue.put_nowait(_END)
+        self.engine._running.discard(self)
         listener = self.engine.on_outcome
         if listener is not None and self._outcome is not None:
             try:
@@ -207,23 +226,37 @@ class AICall:
                 log.exception("on_outcome listener failed")
 
     async def _serve_cached(self, cached: CachedAnswer, started: float) -> CallOutcome:
-        self._parts.append(cached.text)
-        self._queue.put_nowait(TextChunk(cached.text))
+        text = clean_text(cached.text)
+        self._parts.append(text)
+        self._queue.put_nowait(TextChunk(text))
         record = await self.engine._record_hit(self.estimate.request, cached, started)
-        return CallOutcome(cached.text, "ok", Usage(0, 0), record, cache_hit=True)
+        return CallOutcome(text, "ok", Usage(0, 0), record, cache_hit=True)
 
     async def _stream(self, started: float) -> CallOutcome:
         request = self.estimate.request
         stream = self.engine.client(self.estimate.provider).stream(request)
+        self._provider_stream = stream
         status: OperationStatus = "ok"
         error: ProviderError | None = None
         usage: Usage | None = None
         yielded_at = 0.0
+        room = answer_limit(request)
         try:
             async for item in stream:
                 if isinstance(item, TextChunk):
-                    self._parts.append(item.text)
+                    text = clean_text(item.text)[:room]
+                    if not text:
+                        continue
+                    room -= len(text)
+                    item = TextChunk(text)
+                    self._parts.append(text)
                     self._queue.put_nowait(item)
+                    if room <= 0:
+                        raise ProviderError(
+                            f"the model sent far more than the ~{request.max_output_tokens:,} "
+                            f"tokens asked for; stopped at {answer_limit(request):,} characters",
+                            kind="bad_response",
+                        )
                     # Buffered SSE never makes the SDK wait, so without this the reader
                     # would only wake after a whole burst: let it run now and then.
                     now = time.monotonic()
@@ -235,6 +268,8 @@ class AICall:
         except asyncio.CancelledError:
             status, usage = "cancelled", stream.partial_usage()
         except ProviderError as failure:
+            with contextlib.suppress(Exception):
+                await stream.aclose()  # an overrun is ours to stop: close the connection
             status, error = "error", failure
             billed = stream.accepted or self._parts or failure.kind in _MAY_HAVE_BILLED
             usage = stream.partial_usage() if billed else None
@@ -273,6 +308,7 @@ class AIEngine:
         self._calibrated = False
         self._clients: dict[str, ProviderClient] = {}
         self._closing: set[asyncio.Future[None]] = set()
+        self._running: set[AICall] = set()  # stopped (and billed) by aclose()
         #: Called on the loop once each call is over and recorded (the workspace's events).
         self.on_outcome = on_outcome
 
@@ -300,6 +336,9 @@ class AIEngine:
         return client
 
     async def aclose(self) -> None:
+        """Stop the calls still running (billed as cancelled), then close the clients."""
+        for call in list(self._running):
+            await call.cancel()
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.aclose()

@@ -9,6 +9,7 @@ included), ``cached_tokens`` are cache reads, and ``cache_write_tokens`` names t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -62,6 +63,17 @@ class TextChunk:
     """A piece of the model's answer, in order. Never an error message."""
 
     text: str
+
+
+#: What a model's text may not carry into a terminal or a manuscript: C0 controls but tab
+#: and newline (ESC starts a terminal escape sequence), DEL, C1 controls, and the bidi
+#: embeddings, overrides and isolates that show text reversed. Carriage returns go too.
+_UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """A model's text as it may be shown and inserted: prose, never terminal commands."""
+    return _UNSAFE_TEXT.sub("", text)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 def say_off(app: App[object], message: str) -> None:
-    app.notify(message, title="AI is off", severity="warning", timeout=12)
+    app.notify(message, title="AI is off", severity="warning", timeout=12, markup=False)
 
 
 async def start_call(
@@ -50,7 +50,7 @@ async def start_call(
         say_off(app, str(off))
         return None
     except (AIError, ValueError) as problem:
-        app.notify(str(problem), title="AI", severity="warning", timeout=8)
+        app.notify(str(problem), title="AI", severity="warning", timeout=8, markup=False)
         return None
     override = False
     if estimate.over_budget:  # the budget dialog shows the cost too: one dialog, not two
@@ -70,5 +70,5 @@ async def start_call(
             return None
         return await ai.start(estimate, confirmed=True, override_budget=True)
     except AIError as problem:
-        app.notify(str(problem), title="AI", severity="error", timeout=10)
+        app.notify(str(problem), title="AI", severity="error", timeout=10, markup=False)
         return None

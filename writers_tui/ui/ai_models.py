@@ -47,7 +47,7 @@ def model_commands(
             PaletteCommand(
                 "AI is off: how to turn it on",
                 status.message,
-                partial(app.notify, status.message, title="AI is off", timeout=15),
+                partial(app.notify, status.message, title="AI is off", timeout=15, markup=False),
             )
         ]
     commands = []
@@ -81,9 +81,9 @@ async def use_model(app: App[Any], workspace: WorkspaceLike, stage: str, model: 
     try:
         chosen = await set_model(workspace, stage, model)
     except ValueError as problem:  # SettingsError, NotConfigured's message via check_model
-        app.notify(str(problem), title="AI model", severity="warning", timeout=10)
+        app.notify(str(problem), title="AI model", severity="warning", timeout=10, markup=False)
         return
-    app.notify(f"{stage_title(stage)} now uses {chosen}.", timeout=4)
+    app.notify(f"{stage_title(stage)} now uses {chosen}.", timeout=4, markup=False)
 
 
 def ask_for_model(app: App[Any], workspace: WorkspaceLike, stage: str) -> None:
@@ -92,7 +92,7 @@ def ask_for_model(app: App[Any], workspace: WorkspaceLike, stage: str) -> None:
 
     def chosen(model: str | None) -> None:
         if model:
-            app.notify(f"{stage_title(stage)} now uses {model}.", timeout=4)
+            app.notify(f"{stage_title(stage)} now uses {model}.", timeout=4, markup=False)
 
     current = workspace.ai.status(stage).model or ""
     app.push_screen(

@@ -4,11 +4,14 @@ A file name is untrusted input: ESC sequences would move the cursor or recolour 
 screen, and U+202E (and the other bidi embeddings, overrides and isolates) would show a
 title reversed. :func:`visible` replaces each such character with a visible escape
 (``\\x1b``, ``\\u202e``), so the name shows as what it is and keeps its width.
+:func:`plain` also keeps it from being read as markup.
 """
 
 from __future__ import annotations
 
 import unicodedata
+
+from textual.content import Content
 
 #: Bidi controls that reorder the text around them (embeddings, overrides, isolates, marks).
 BIDI_CONTROLS = frozenset(
@@ -33,3 +36,13 @@ def visible(text: str) -> str:
     if text.isprintable() and not any(char in BIDI_CONTROLS for char in text):
         return text
     return "".join(_escape(char) if is_unsafe(char) else char for char in text)
+
+
+def plain(text: str) -> Content:
+    """Untrusted text for a widget or a notification: visible escapes, never markup.
+
+    A string handed to ``Label.update`` or ``notify`` is parsed as Textual markup, so a
+    model name or a provider's error message with ``[/]`` in it would raise
+    ``MarkupError`` (or restyle the screen).
+    """
+    return Content(visible(text))

@@ -20,7 +20,7 @@ from textual.widgets import Input, Label
 
 from writers_tui.ui.ai_flow import start_call
 from writers_tui.ui.ai_words import sources_line
-from writers_tui.ui.textsafe import visible
+from writers_tui.ui.textsafe import plain
 from writers_tui.ui.widgets.ai_stream import StreamView
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class AskBible(ModalScreen[None]):
         status = self.ai.status(self.stage)
         model = status.model or "AI is off"
         with Vertical(id="ask"):
-            yield Label(visible(f"Ask the story bible · {model}"), id="ask-title")
+            yield Label(plain(f"Ask the story bible · {model}"), id="ask-title")
             yield Input(
                 placeholder="A question about your book, e.g. Who is Mickey's sister?",
                 id="ask-question",
@@ -81,11 +81,11 @@ class AskBible(ModalScreen[None]):
         if self._preparing or self.answer.streaming:
             self.notify("An answer is on its way; escape stops it.", timeout=4)
             return
+        self._preparing = True  # from now: a second enter cannot ask twice
         self._ask(question)
 
     @work(group="ask-bible", exit_on_error=False)
     async def _ask(self, question: str) -> None:
-        self._preparing = True
         try:
             call = await start_call(
                 self.app, self.ai, self.stage, lambda: self.ai.estimate_ask(question, self.stage)
@@ -95,7 +95,7 @@ class AskBible(ModalScreen[None]):
         if call is None:
             return
         line = "Sent with " + sources_line(call.estimate.sources)
-        self.query_one("#ask-sources", Label).update(visible(line))
+        self.query_one("#ask-sources", Label).update(plain(line))
         self.answer.show(call, "Answer")
 
     @on(StreamView.Finished)

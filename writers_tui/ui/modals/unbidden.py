@@ -27,6 +27,8 @@ GRACE_SECONDS = 0.6
 
 #: Keys that write text: they go to the editor underneath.
 TEXT_KEYS = frozenset({"enter", "backspace"})
+#: A key with one of these is a command, whatever character the terminal sent with it.
+MODIFIER_PREFIXES = ("alt+", "ctrl+", "super+", "meta+", "hyper+")
 
 ResultType = TypeVar("ResultType")
 
@@ -80,7 +82,10 @@ class UnbiddenDialog(ModalScreen[ResultType]):
         return True
 
     def on_key(self, event: events.Key) -> None:
-        is_text = event.is_printable or event.key in TEXT_KEYS
+        # A terminal sends alt+s as ESC s: Textual calls that key "alt+s" *with* the
+        # character "s", printable. It is the dialog's key, not text for the editor.
+        modified = event.key.startswith(MODIFIER_PREFIXES)
+        is_text = (event.is_printable and not modified) or event.key in TEXT_KEYS
         on_button = isinstance(self.focused, Button)
         if not self.in_grace and on_button and event.key in ("enter", "space"):
             return  # the writer tabbed to a button on purpose: let it be pressed

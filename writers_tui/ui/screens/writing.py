@@ -711,6 +711,9 @@ class WritingScreen(StudioScreen):
         if self.path is None or self.workspace is None:
             self.notify("Open a scene first.", timeout=4)
             return False
+        if self.editor.read_only:
+            self.notify("This scene is read-only here: a suggestion could not go in.")
+            return False
         return True
 
     def action_ai_continue(self) -> None:
@@ -725,7 +728,12 @@ class WritingScreen(StudioScreen):
             return
         ai = workspace.ai
         self.suggestion.request(
-            ai, "continue", lambda: ai.estimate_continue(before), self._suggestion_keys()
+            ai,
+            "continue",
+            lambda: ai.estimate_continue(before),
+            self._suggestion_keys(),
+            path=self.path or "",
+            title=title_of(self.path or ""),
         )
 
     def action_ai_draft(self) -> None:
@@ -753,7 +761,9 @@ class WritingScreen(StudioScreen):
                 title, brief, previous_text=before, target_words=draft_words(front)
             )
 
-        self.suggestion.request(ai, "draft_scene", estimate, self._suggestion_keys())
+        self.suggestion.request(
+            ai, "draft_scene", estimate, self._suggestion_keys(), path=path, title=title_of(path)
+        )
 
     async def action_ai_stop(self) -> None:
         await self.suggestion.stream.stop()
@@ -765,6 +775,15 @@ class WritingScreen(StudioScreen):
             return
         if editor.read_only:
             self.notify("This scene cannot change here (read-only).", severity="warning")
+            return
+        if panel.path != self.path:
+            self.notify(
+                f"This suggestion was written for “{panel.title}”: open that scene to accept "
+                "it, or reject it.",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
             return
         await panel.stream.stop()
         text = panel.stream.text

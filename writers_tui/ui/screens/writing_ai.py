@@ -63,6 +63,7 @@ AI_BINDINGS = [
 #: What needs a suggestion in the panel (accept, reject) or a stream (stop).
 SUGGESTION_ACTIONS = frozenset({"ai_accept", "ai_reject"})
 DEFAULT_DRAFT_WORDS = 1_200
+MAX_DRAFT_WORDS = 6_000
 #: Characters after which a continuation needs no space before it.
 _NO_SPACE_BEFORE = frozenset(".,;:!?)]}’—")
 
@@ -73,7 +74,8 @@ def brief_of(front: FrontMatter) -> str:
 
 
 def draft_words(front: FrontMatter) -> int:
-    return target_of(front) or DEFAULT_DRAFT_WORDS
+    """The scene's target length for a draft (capped: one call is not a novel)."""
+    return min(target_of(front) or DEFAULT_DRAFT_WORDS, MAX_DRAFT_WORDS)
 
 
 def fit_at_cursor(before: str, suggestion: str, operation: str) -> str:

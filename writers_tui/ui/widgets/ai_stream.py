@@ -22,7 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Label, TextArea
 
 from writers_tui.ui.status import format_money
-from writers_tui.ui.textsafe import visible
+from writers_tui.ui.textsafe import plain
 from writers_tui.workspace_ai import AIError
 
 if TYPE_CHECKING:
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 #: Longest wait between a chunk arriving and it being on screen.
 FLUSH_SECONDS = 0.05
+#: How often the status line checks whether the call is waiting (to retry).
+PROGRESS_SECONDS = 0.5
 
 
 def describe_outcome(outcome: CallOutcome) -> str:
@@ -79,8 +81,13 @@ class StreamView(Vertical):
         self.outcome: CallOutcome | None = None
         self._pending: list[str] = []
         self._flush_timer: Timer | None = None
+        self._heading = ""
+        self._said: tuple[str, bool] | None = None
         #: Chunks appended to the text area (the benchmark and tests read it).
         self.chunks_shown = 0
+
+    def on_mount(self) -> None:
+        self.set_interval(PROGRESS_SECONDS, self._show_progress)
 
     def compose(self) -> ComposeResult:
         yield Label("", classes="stream-status")
@@ -106,11 +113,17 @@ class StreamView(Vertical):
         return self.text_area.text + "".join(self._pending)
 
     def say(self, line: str, *, failed: bool = False) -> None:
+        if (line, failed) == self._said:
+            return
+        self._said = (line, failed)
         label = self.status_label
-        label.update(visible(line))
+        label.update(plain(line))
         label.set_class(failed, "-failed")
 
     def clear(self) -> None:
+        """Empty the view; a call still streaming into it is stopped (and billed)."""
+        if self.call is not None and self.outcome is None:
+            self.run_worker(self.call.cancel(), group="ai-stop", exit_on_error=False)
         self.call = None
         self.outcome = None
         self._pending.clear()
@@ -121,8 +134,17 @@ class StreamView(Vertical):
         """Stream ``call`` into the view (replacing what was there)."""
         self.clear()
         self.call = call
-        self.say(f"{heading} — streaming… (escape stops it)")
+        self._heading = heading
+        self._show_progress()
         self._consume(call)
+
+    def _show_progress(self) -> None:
+        """While streaming: "streaming…", or why it waits (a retry after a 429)."""
+        call = self.call
+        if call is None or self.outcome is not None:
+            return
+        waiting = call.waiting
+        self.say(f"{self._heading} — {waiting or 'streaming…'} (escape stops it)")
 
     async def stop(self) -> None:
         """Stop the stream; the text so far stays, and the call is billed as cancelled."""
@@ -133,6 +155,8 @@ class StreamView(Vertical):
     async def _consume(self, call: AICall) -> None:
         try:
             async for chunk in call:
+                if call is not self.call:
+                    break  # replaced or cleared: not this view's text any more
                 self._pending.append(chunk.text)
                 if self._flush_timer is None:
                     self._flush_timer = self.set_timer(FLUSH_SECONDS, self._flush)

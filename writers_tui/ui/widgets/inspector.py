@@ -37,7 +37,9 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
 def target_of(front: FrontMatter) -> int | None:
     """``target_words`` as a positive number (None when unset or not a number)."""
     raw = (front.get("target_words") or "").replace(",", "").replace("_", "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # "²" is a digit, not a number
+        return None
+    return int(raw) or None
 
 
 def mention_lines(counts: Mapping[str, int]) -> list[str]:

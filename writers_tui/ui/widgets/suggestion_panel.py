@@ -20,7 +20,7 @@ from textual.widgets import Label
 
 from writers_tui.ui.ai_flow import start_call
 from writers_tui.ui.ai_words import operation_name
-from writers_tui.ui.textsafe import visible
+from writers_tui.ui.textsafe import plain
 from writers_tui.ui.widgets.ai_stream import StreamView
 
 if TYPE_CHECKING:
@@ -66,6 +66,9 @@ class SuggestionPanel(Vertical):
         super().__init__(id="suggestion")
         self.operation = ""
         self.keys = SuggestionKeys()
+        #: The scene the suggestion was written for (it is accepted only there).
+        self.path: str | None = None
+        self.title = ""
         self._preparing = False
 
     def compose(self) -> ComposeResult:
@@ -86,42 +89,65 @@ class SuggestionPanel(Vertical):
         """A call is being prepared (estimate, dialogs) or is streaming."""
         return self._preparing or self.stream.streaming
 
-    @work(group="suggestion", exit_on_error=False)
-    async def request(
+    def request(
         self,
         ai: WorkspaceAI,
         operation: str,
         estimate_it: Callable[[], Awaitable[Estimate]],
         keys: SuggestionKeys,
+        *,
+        path: str,
+        title: str,
     ) -> None:
-        """Estimate, confirm, check the budget (:func:`start_call`), then stream here."""
+        """Estimate, confirm, check the budget (:func:`start_call`), then stream here.
+
+        :attr:`busy` is true from this moment, so a second key press cannot start a
+        second call while the first is still being estimated.
+        """
         self._preparing = True
+        self._request(ai, operation, estimate_it, keys, path, title)
+
+    @work(group="suggestion", exit_on_error=False)
+    async def _request(
+        self,
+        ai: WorkspaceAI,
+        operation: str,
+        estimate_it: Callable[[], Awaitable[Estimate]],
+        keys: SuggestionKeys,
+        path: str,
+        title: str,
+    ) -> None:
         try:
             call = await start_call(self.app, ai, "writing", estimate_it)
         finally:
             self._preparing = False
         if call is not None:
-            self.show_call(call, operation, call.estimate.model, keys)
+            self.show_call(call, operation, keys, path=path, title=title)
 
-    def show_call(self, call: AICall, operation: str, model: str, keys: SuggestionKeys) -> None:
+    def show_call(
+        self, call: AICall, operation: str, keys: SuggestionKeys, *, path: str, title: str
+    ) -> None:
         """Open the panel on a new call (the previous suggestion is discarded)."""
         self.operation = operation
         self.keys = keys
+        self.path = path
+        self.title = title
         self.query_one("#suggestion-heading", Label).update(
-            visible(f"{operation_name(operation)} · {model}")
+            plain(f"{operation_name(operation)} · {title} · {call.estimate.model}")
         )
-        self.query_one("#suggestion-keys", Label).update(visible(keys.hint(streaming=True)))
+        self.query_one("#suggestion-keys", Label).update(plain(keys.hint(streaming=True)))
         self.shown = True
         self.stream.show(call, operation_name(operation))
 
     def on_stream_view_finished(self, event: StreamView.Finished) -> None:
         """Over: escape has nothing left to stop, so the hint stops offering it."""
         hint = self.keys.hint(streaming=False)
-        self.query_one("#suggestion-keys", Label).update(visible(hint))
+        self.query_one("#suggestion-keys", Label).update(plain(hint))
 
     def close(self) -> None:
         self.stream.clear()
         self.operation = ""
+        self.path = None
         self.shown = False
 
     def watch_shown(self, shown: bool) -> None:
