@@ -505,3 +505,18 @@ async def test_a_rate_limited_call_says_it_is_waiting(project: Path, ai_on: Loop
         assert "rate limit" in str(status.render())
         await finished(pilot, screen)
         assert screen.suggestion.stream.text == "".join(TOKENS)
+
+
+async def test_on_a_narrow_terminal_the_suggestion_docks_under_the_text(
+    project: Path, ai_on: Loopback
+) -> None:
+    ai_on.reply(Reply(events=openai_events(TOKENS)))
+    app = studio(project)
+    async with app.run_test(size=(70, 24)) as pilot:
+        screen = await writing_ready(pilot)
+        await pilot.press("ctrl+g")
+        await finished(pilot, screen)
+        panel = screen.suggestion
+        assert panel.has_class("-below")
+        assert panel.region.width == 70 and panel.region.y > screen.editor.region.y
+        assert screen.editor.region.width > 60  # the text keeps the width

@@ -72,6 +72,8 @@ OPERATIONS = frozenset(action.operation for action in BINDER_ACTIONS)
 NARROW_COLUMNS = 80
 #: From this many columns the inspector is shown beside the text (f10 shows or hides it).
 WIDE_COLUMNS = 140
+#: Below this many columns an AI suggestion shows under the text, not beside it.
+SIDE_PANEL_COLUMNS = 100
 #: Seconds after the last keystroke before the inspector re-reads the front matter, and
 #: before it counts the mentions again (an analysis of the scene, in a worker).
 FRONT_MATTER_DELAY = 0.4
@@ -313,6 +315,7 @@ class WritingScreen(StudioScreen):
         if narrow != self.narrow:
             self._binder_choice = None  # across the line: back to automatic
             self.narrow = narrow
+        self.suggestion.set_class(event.size.width < SIDE_PANEL_COLUMNS, "-below")
         wide = event.size.width >= WIDE_COLUMNS
         if wide != self.wide:
             self._inspector_choice = None

@@ -46,7 +46,8 @@ class SuggestionPanel(Vertical):
     """A heading (operation · model), the streaming text, and the keys that apply.
 
     ``shown`` says whether the panel is open; the Writing screen watches it to fold the
-    inspector away meanwhile, so the text keeps its width.
+    inspector away meanwhile, so the text keeps its width. On a narrow terminal the screen
+    gives it the ``-below`` class: it docks under the text instead of beside it.
     """
 
     shown: reactive[bool] = reactive(False)
@@ -58,7 +59,18 @@ class SuggestionPanel(Vertical):
         border-left: tall $primary;
         padding: 0 0 0 1;
     }
-    SuggestionPanel > #suggestion-heading { text-style: bold; width: 1fr; }
+    SuggestionPanel.-below {
+        dock: bottom;
+        width: 100%;
+        height: 45%;
+        min-height: 6;
+        border-left: none;
+        border-top: tall $primary;
+        padding: 0 1;
+    }
+    SuggestionPanel > #suggestion-heading {
+        text-style: bold; width: 1fr; height: 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     SuggestionPanel > #suggestion-keys { color: $text-muted; width: 1fr; }
     """
 
