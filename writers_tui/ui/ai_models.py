@@ -102,6 +102,7 @@ def ask_for_model(app: App[Any], workspace: WorkspaceLike, stage: str) -> None:
             value=current,
             placeholder="provider/model",
             action="Use",
+            what="A model",
         ),
         chosen,
     )

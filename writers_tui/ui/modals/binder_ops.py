@@ -53,6 +53,7 @@ class TitlePrompt(ModalScreen[ResultT | None], Generic[ResultT]):
         value: str = "",
         placeholder: str = "Title",
         action: str = "Create",
+        what: str = "A title",
     ) -> None:
         super().__init__()
         self.heading = heading
@@ -60,6 +61,7 @@ class TitlePrompt(ModalScreen[ResultT | None], Generic[ResultT]):
         self._value = value
         self._placeholder = placeholder
         self._action = action
+        self._what = what
         self.error: str = ""
 
     def compose(self) -> ComposeResult:
@@ -101,7 +103,7 @@ class TitlePrompt(ModalScreen[ResultT | None], Generic[ResultT]):
     async def _try(self) -> None:
         title = self.query_one(Input).value.strip()
         if not title:
-            self.show_error("A title cannot be empty.")
+            self.show_error(f"{self._what} cannot be empty.")
             return
         try:
             result = await self._submit(title)
