@@ -10,7 +10,7 @@ pooled connection is reused from one call to the next as with a real provider.
 What to stream is in the path, before the API's own ``/v1`` (the benchmark puts it in the
 client's ``base_url``)::
 
-    /n{CHUNKS}/gap{MICROSECONDS}/stamp{0|1}/v1/chat/completions
+    /n{CHUNKS}/gap{MICROSECONDS}/stamp{0|1}[/para{WORDS}]/v1/chat/completions
 
 * ``n`` content chunks after the role chunk, then the finish chunk, the usage chunk
   (``stream_options.include_usage``: ``choices: []``) and ``data: [DONE]``;
@@ -19,7 +19,10 @@ client's ``base_url``)::
   each event written on its own, then a sleep of that long;
 * ``stamp1``: each content chunk's text is the server's ``time.monotonic()`` at the
   moment it is written (shared by every process on the machine), so a client can tell how
-  long a chunk took to reach its reader; ``stamp0``: short words, like prose.
+  long a chunk took to reach its reader; ``stamp0``: short words, like prose;
+* ``para{k}`` (optional, with ``stamp0``): every k-th word starts a new paragraph (its
+  chunk begins with a blank line), as a model writing prose does; without it the words
+  run on as one paragraph.
 
 The process exits when its stdin closes (the benchmark went away) or after ``--lifetime``.
 """
@@ -27,6 +30,7 @@ The process exits when its stdin closes (the benchmark went away) or after ``--l
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -39,7 +43,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-PATH = re.compile(r"^/n(\d+)/gap(\d+)/stamp([01])/v1/chat/completions$")
+PATH = re.compile(r"^/n(\d+)/gap(\d+)/stamp([01])(?:/para(\d+))?/v1/chat/completions$")
 PROSE = "It was nearly ten and the street below shone with rain she had said eight"
 WORDS = PROSE.split()
 BASE: dict[str, Any] = {
@@ -56,6 +60,12 @@ def event(data: Any) -> bytes:
     payload = b"data: " + (data if isinstance(data, bytes) else json.dumps(data).encode())
     payload += b"\n\n"
     return b"%x\r\n%s\r\n" % (len(payload), payload)
+
+
+def word(index: int, paragraph: int) -> str:
+    """The ``index``-th word of the prose, a blank line before it every ``paragraph``."""
+    text = WORDS[index % len(WORDS)]
+    return f"\n\n{text}" if paragraph and index and index % paragraph == 0 else f" {text}"
 
 
 def content(text: str) -> bytes:
@@ -92,9 +102,9 @@ def closing(chunks: int) -> bytes:
 
 
 @functools.lru_cache(maxsize=16)
-def whole_response(chunks: int) -> bytes:
+def whole_response(chunks: int, paragraph: int = 0) -> bytes:
     """Everything a ``gap0/stamp0`` call sends, in one buffer."""
-    words = [content(f" {WORDS[i % len(WORDS)]}") for i in range(chunks)]
+    words = [content(word(i, paragraph)) for i in range(chunks)]
     return head() + opening() + b"".join(words) + closing(chunks)
 
 
@@ -106,6 +116,11 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self) -> None:
+        # A client that stops reading (a stopped stream) closes the socket: nothing to say.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._respond()
+
+    def _respond(self) -> None:
         length = int(self.headers.get("content-length") or 0)
         if length:
             self.rfile.read(length)
@@ -118,13 +133,14 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return
         chunks, gap_us, stamp = int(match[1]), int(match[2]), match[3] == "1"
+        paragraph = int(match[4] or 0)
         if not gap_us and not stamp:
-            self.wfile.write(whole_response(chunks))
+            self.wfile.write(whole_response(chunks, paragraph))
             return
         gap = gap_us / 1e6
         self.wfile.write(head() + opening())
         for index in range(chunks):
-            text = f"{time.monotonic():.7f}" if stamp else f" {WORDS[index % len(WORDS)]}"
+            text = f"{time.monotonic():.7f}" if stamp else word(index, paragraph)
             self.wfile.write(content(text))
             if gap:
                 time.sleep(gap)
@@ -188,9 +204,12 @@ class SSEServer:
             process.kill()
             process.wait()
 
-    def url(self, chunks: int, gap_us: int = 0, *, stamp: bool = False) -> str:
+    def url(self, chunks: int, gap_us: int = 0, *, stamp: bool = False, paragraph: int = 0) -> str:
         """The ``base_url`` of a stream of ``chunks`` content chunks (see the module doc)."""
-        return f"http://127.0.0.1:{self.port}/n{chunks}/gap{gap_us}/stamp{int(stamp)}/v1"
+        shape = f"n{chunks}/gap{gap_us}/stamp{int(stamp)}"
+        if paragraph:
+            shape += f"/para{paragraph}"
+        return f"http://127.0.0.1:{self.port}/{shape}/v1"
 
 
 def main() -> None:

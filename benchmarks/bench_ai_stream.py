@@ -26,6 +26,33 @@ To say where the engine's time goes, its instance (never the class) is watched: 
 the first chunk sat in the call's queue before the reader got it, the ledger write, and
 how many SDK clients ``engine.client()`` built (one note per measurement).
 
+**The suggestion panel in the studio** (``measure_app_panel``): the real app as
+``writers-tui PROJECT`` builds it (``make_app(Settings(), root=…)``) on a fresh copy of
+the demo novel (``make_demo``, 8 chapters; its first chapter open, the cursor mid-scene),
+OpenAI configured as a writer would (user config ``providers.openai.base_url`` at the
+loopback server, ``OPENAI_API_KEY`` in the environment). It runs in Textual's headless
+``App.run_test`` (120×40) in this process's event loop: each frame is still composed by
+Textual and, here, also encoded to the terminal's bytes as the Linux driver would (then
+dropped), so only the pty write is missing. Keys go in through ``driver.send_message``,
+the way the terminal's input thread hands them over (``Pilot.press`` without its
+wait-for-idle, which would slow the typing down exactly when the loop is busy). A stream
+is 2,000 chunks 2 ms apart (a fast model), a paragraph every 80 words.
+
+* **event-loop stalls**: the stall monitor of ``_instrument.py`` (a task sleeping 1 ms,
+  logging each wake more than 0.2 ms late) runs in the app's loop through cycles of four
+  phases: (1) idle, the scene open; (2) typing, prose keys every 60 ms into the editor;
+  (3) typing while a ctrl+g continuation streams into the panel; (4) the stream alone.
+  The figure per phase is the median over cycles of the phase's worst stall (/ the max).
+  A stream phase runs from the first text on screen to the outcome (the ledger written);
+  the opening (ctrl+g → first text: the panel opens, the binder and inspector fold, the
+  editor re-wraps) is its own row. Target: (3) ≤ 5 ms over (1) and over (2). The
+  collector's full (generation-2) pauses are timed through ``gc.callbacks``, and the
+  stall rows are given again with every stall that overlaps one left out.
+* **time to first token on screen**: ctrl+g → the first frame composed after the first
+  text went into the panel, minus the estimate (the bible read and the token count),
+  against the bare SDK's first token on the same stream; both stop after it (escape, in
+  the app), so each call opens a new connection. Split into its steps (reference rows).
+
 Figures are medians (p95 after the slash) over the calls of each side; "added" is engine
 minus bare. HOME and the XDG folders point into a temp folder, so nothing of the
 writer's is read or written. ``--profile`` prints where the engine's time goes.
@@ -37,9 +64,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import gc
 import io
+import json
 import math
 import os
 import pstats
@@ -47,7 +76,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,7 +86,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import openai  # noqa: E402
+from textual import events  # noqa: E402
+from textual._compositor import CompositorUpdate  # noqa: E402
+from textual.keys import _character_to_key  # noqa: E402
 
+from benchmarks._instrument import TICK, monitor_loop, read_stall_log  # noqa: E402
 from benchmarks._sse_server import SSEServer  # noqa: E402
 from writers_tui.ai.budget import ReservationBook  # noqa: E402
 from writers_tui.ai.capabilities import CapabilityRegistry  # noqa: E402
@@ -67,8 +100,12 @@ from writers_tui.ai.pricing import pricer  # noqa: E402
 from writers_tui.ai.providers import ProviderConfig  # noqa: E402
 from writers_tui.ai.types import AIRequest, Message  # noqa: E402
 from writers_tui.config import ProviderSettings, Settings  # noqa: E402
-from writers_tui.project import new_project  # noqa: E402
+from writers_tui.paths import user_config_file  # noqa: E402
+from writers_tui.project import make_demo, new_project  # noqa: E402
 from writers_tui.storage.costs import CostTracker  # noqa: E402
+from writers_tui.ui.app import WritersApp, make_app  # noqa: E402
+from writers_tui.ui.screens.writing import WritingScreen  # noqa: E402
+from writers_tui.ui.widgets.ai_stream import StreamView  # noqa: E402
 
 MACHINE = f"{os.cpu_count()} CPU cores, shared with the server process and other work"
 MODEL = "openai/gpt-4o"
@@ -81,17 +118,33 @@ TTFT_TARGET_MS = 5.0
 
 @dataclass(frozen=True)
 class Plan:
-    """How many calls each measurement makes per side (after ``warmup`` unmeasured ones)."""
+    """How many calls each measurement makes per side (after ``warmup`` unmeasured ones).
+
+    The app measurements: ``app_cycles`` × the four stall phases (``app_phase`` seconds
+    for idle and typing; a stream lasts as long as it lasts), ``app_first_token`` calls.
+    """
 
     first_token: int
     cold: int
     long_stream: int
     paced: int
     warmup: int
+    app_cycles: int = 3
+    app_phase: float = 3.0
+    app_first_token: int = 10
 
 
 FULL = Plan(first_token=200, cold=20, long_stream=30, paced=10, warmup=10)
-QUICK = Plan(first_token=40, cold=5, long_stream=8, paced=3, warmup=3)
+QUICK = Plan(
+    first_token=40,
+    cold=5,
+    long_stream=8,
+    paced=3,
+    warmup=3,
+    app_cycles=1,
+    app_phase=2.0,
+    app_first_token=3,
+)
 
 
 # -- statistics and the table ------------------------------------------------------
@@ -520,11 +573,414 @@ async def measure_paced_latency(rig: Rig, plan: Plan) -> list[Line]:
     ]
 
 
+# -- the app: the suggestion panel in the real studio, headless ------------------------
+#
+# The studio as ``writers-tui PROJECT`` builds it (``make_app(Settings(), root=…)``) on a
+# copy of the demo novel, in ``App.run_test`` (Textual's headless driver) in this
+# measurement's event loop, OpenAI configured at the loopback server through the user
+# config (``providers.openai.base_url``) and ``OPENAI_API_KEY``, as a writer would.
+
+APP_CHUNKS = LONG_CHUNKS
+APP_GAP_US = 2000  # a fast model: ~450 chunks a second once the server's writes count
+APP_PARAGRAPH = 80  # words: a blank line before every 80th, as prose has
+APP_SIZE = (120, 40)
+KEY_EVERY = 0.06
+TYPED = "she had said eight o'clock and it was nearly ten the street below shone "
+STALL_TARGET_MS = 5.0
+AFTER_TYPING = 1.2  # auto-save runs ≤ 1 s after the last key: not the next phase's
+
+
+@dataclass
+class PanelCall:
+    """One ctrl+g as the suggestion panel saw it (``time.monotonic()``)."""
+
+    pressed: float
+    estimate: float = 0.0  # how long ``ai.estimate_continue`` took (the bible, the count)
+    started: float = 0.0  # ``ai.start(estimate)`` called (the dialogs, if any, passed)
+    sent: float = 0.0  # ``ai.start`` returned: the call is under way
+    first_chunk: float = 0.0  # the panel's worker got the first chunk from the call
+    inserted: float = 0.0  # the first text went into the panel's text area
+    on_screen: float = 0.0  # the first frame composed after that
+    flushes: int = 0  # inserts into the text area
+    finished: float = 0.0  # the outcome was seen (the ledger written)
+
+
+@dataclass
+class StudioWatch:
+    """What the running studio did, seen from outside (its instances wrapped, no more)."""
+
+    current: PanelCall | None = None
+    frames: int = 0
+
+
+class _StampedList(list[str]):
+    """The stream view's pending chunks: the first append of a call is stamped."""
+
+    def __init__(self, watch: StudioWatch) -> None:
+        super().__init__()
+        self.watch = watch
+
+    def append(self, text: str) -> None:
+        call = self.watch.current
+        if call is not None and not call.first_chunk:
+            call.first_chunk = time.monotonic()
+        super().append(text)
+
+
+def watch_studio(app: WritersApp, screen: WritingScreen) -> StudioWatch:
+    """Stamp the panel's first chunk, its inserts and the frames after them; and encode
+    every frame to the terminal's bytes as the Linux driver would (the headless driver
+    skips that; the bytes are dropped)."""
+    watch = StudioWatch()
+    view = screen.suggestion.stream
+    ai = app.workspace.ai  # type: ignore[union-attr]
+    stock_display, stock_flush = app._display, view._flush
+    stock_estimate, stock_start = ai.estimate_continue, ai.start
+    console = app.console
+
+    def display(on: Any, renderable: Any) -> None:
+        stock_display(on, renderable)
+        if isinstance(renderable, CompositorUpdate):
+            renderable.render_segments(console)
+        watch.frames += 1
+        call = watch.current
+        if call is not None and call.inserted and not call.on_screen:
+            call.on_screen = time.monotonic()
+
+    def flush() -> None:
+        shown = view.chunks_shown
+        stock_flush()
+        call = watch.current
+        if call is not None and view.chunks_shown > shown:
+            call.flushes += 1
+            call.inserted = call.inserted or time.monotonic()
+
+    async def estimate_continue(*args: Any, **kwargs: Any) -> Any:
+        began = time.monotonic()
+        try:
+            return await stock_estimate(*args, **kwargs)
+        finally:
+            if watch.current is not None:
+                watch.current.estimate = time.monotonic() - began
+
+    async def start(*args: Any, **kwargs: Any) -> Any:
+        call = watch.current
+        if call is not None:
+            call.started = time.monotonic()
+        try:
+            return await stock_start(*args, **kwargs)
+        finally:
+            if call is not None:
+                call.sent = time.monotonic()
+
+    # Instance attributes shadow the methods for these instances only; the view's
+    # flush timer and the screen's ctrl+g look them up on the instance when they run.
+    setattr(app, "_display", display)  # noqa: B010
+    setattr(view, "_flush", flush)  # noqa: B010
+    setattr(ai, "estimate_continue", estimate_continue)  # noqa: B010
+    setattr(ai, "start", start)  # noqa: B010
+    view._pending = _StampedList(watch)
+    return watch
+
+
+def send_key(app: WritersApp, key: str) -> None:
+    """A key as the terminal's input thread hands it over (``driver.send_message``, what
+    ``Pilot.press`` does, without its wait-for-idle, which would bend the pace under load)."""
+    if len(key) == 1:
+        event = events.Key(key if key.isalnum() else _character_to_key(key), key)
+    else:
+        event = events.Key(key, None)
+    event.set_sender(app)
+    assert app._driver is not None
+    app._driver.send_message(event)
+
+
+async def wait_for(check: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the studio did not get there in {timeout:g} s: {what}")
+        await asyncio.sleep(0.005)
+
+
+async def type_until(app: WritersApp, done: asyncio.Event) -> int:
+    """Prose keys every ``KEY_EVERY`` s on a fixed schedule (a late key is not pushed back)."""
+    typed = 0
+    due = time.monotonic()
+    while not done.is_set():
+        send_key(app, TYPED[typed % len(TYPED)])
+        typed += 1
+        due += KEY_EVERY
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), max(0.0, due - time.monotonic()))
+    return typed
+
+
+class Studio:
+    """The running studio with its scene open, the watch, and the phases' windows."""
+
+    def __init__(self, app: WritersApp, screen: WritingScreen, watch: StudioWatch) -> None:
+        self.app, self.screen, self.watch = app, screen, watch
+        self.windows: list[tuple[str, float, float]] = []
+        self.calls: list[PanelCall] = []
+
+    @property
+    def view(self) -> StreamView:
+        return self.screen.suggestion.stream
+
+    async def idle(self, seconds: float) -> None:
+        start = time.monotonic()
+        await asyncio.sleep(seconds)
+        self.windows.append(("idle", start, time.monotonic()))
+
+    async def typing(self, seconds: float) -> None:
+        done = asyncio.Event()
+        start = time.monotonic()
+        typist = asyncio.create_task(type_until(self.app, done))
+        await asyncio.sleep(seconds)
+        done.set()
+        await typist
+        self.windows.append(("typing", start, time.monotonic()))
+        await asyncio.sleep(AFTER_TYPING)
+
+    async def stream(self, *, typing: bool) -> None:
+        """ctrl+g, the whole stream (typing meanwhile or not) until the call is recorded.
+
+        Two windows: "open" from ctrl+g to the first text on screen (the panel opens, the
+        binder and inspector fold, the editor re-wraps to its new width: once per call),
+        then the phase's own from there until the outcome is known (the ledger written).
+        """
+        done = asyncio.Event()
+        call = await self.press_continue()
+        typist = asyncio.create_task(type_until(self.app, done)) if typing else None
+        await wait_for(lambda: self.view.outcome is not None, 60, "the stream's end")
+        end = call.finished = time.monotonic()
+        done.set()
+        if typist is not None:
+            await typist
+        self.windows.append(("open", call.pressed, call.on_screen))
+        self.windows.append(("typing+stream" if typing else "stream", call.on_screen, end))
+        outcome = self.view.outcome
+        if outcome is None or outcome.status != "ok" or self.view.chunks_shown != APP_CHUNKS:
+            raise RuntimeError(f"the panel showed {self.view.chunks_shown} chunks: {outcome}")
+        await self.reject()
+        await asyncio.sleep(AFTER_TYPING if typing else 0.3)
+
+    async def press_continue(self) -> PanelCall:
+        if self.screen.suggestion.shown or self.app.screen is not self.screen:
+            raise RuntimeError(f"not ready for ctrl+g: {self.app.screen}")
+        self.view.chunks_shown = 0
+        call = self.watch.current = PanelCall(time.monotonic())
+        self.calls.append(call)
+        send_key(self.app, "ctrl+g")
+        return call
+
+    async def reject(self) -> None:
+        send_key(self.app, "alt+r")
+        await wait_for(lambda: not self.screen.suggestion.shown, 10, "the panel closed")
+
+    async def first_token(self) -> PanelCall:
+        """ctrl+g until the first text is on screen; then escape stops it and it is rejected."""
+        call = await self.press_continue()
+        await wait_for(lambda: call.on_screen, 10, "the first text on screen")
+        send_key(self.app, "escape")
+        await wait_for(lambda: self.view.outcome is not None, 10, "the stopped call's end")
+        await self.reject()
+        await asyncio.sleep(0.05)
+        return call
+
+
+def configure_openai(base_url: str) -> None:
+    """OpenAI at ``base_url`` in the (temp) user config, the key in the environment."""
+    config = user_config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(json.dumps({"providers": {"openai": {"base_url": base_url}}}))
+    os.environ["OPENAI_API_KEY"] = KEY
+
+
+@contextlib.asynccontextmanager
+async def running_studio(rig: Rig, log: Path) -> AsyncIterator[Studio]:
+    """The studio on a fresh copy of the demo, its scene open, the cursor mid-scene, and
+    the stall monitor of ``_instrument.py`` (1 ms sleeps, wakes > 0.2 ms late logged)
+    running in its event loop."""
+    project = make_demo(rig.root.parent / f"demo-{time.monotonic_ns()}")
+    configure_openai(rig.server.url(APP_CHUNKS, APP_GAP_US, paragraph=APP_PARAGRAPH))
+    app = make_app(Settings(), root=project, handle_signals=False)
+    try:
+        async with app.run_test(size=APP_SIZE):
+            await wait_for(
+                lambda: isinstance(app.screen, WritingScreen) and app.screen.path is not None,
+                30,
+                "the Writing stage with its scene",
+            )
+            screen = app.screen
+            assert isinstance(screen, WritingScreen)
+            editor = screen.editor
+            middle = editor.document.line_count // 2
+            editor.cursor_location = (middle, len(editor.document.get_line(middle)))
+            studio = Studio(app, screen, watch_studio(app, screen))
+            await asyncio.sleep(2.0)  # startup work (word counts, the session's first save)
+            monitor = asyncio.create_task(monitor_loop(str(log)))
+            try:
+                yield studio
+            finally:
+                monitor.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await monitor
+    finally:
+        os.environ.pop("OPENAI_API_KEY", None)
+
+
+async def bare_first_token(client: openai.AsyncOpenAI, request: AIRequest) -> float:
+    """The bare SDK's time to the first text, its stream then closed (as escape does)."""
+    start = time.perf_counter()
+    stream = await client.chat.completions.create(**bare_arguments(request))
+    async for chunk in stream:
+        if any(choice.delta.content for choice in chunk.choices):
+            first = time.perf_counter()
+            await stream.close()
+            return first - start
+    raise RuntimeError("the bare stream had no text")
+
+
+@dataclass
+class GCWatch:
+    """The collector's pauses (``gc.callbacks``): (start, end, generation), monotonic."""
+
+    pauses: list[tuple[float, float, int]] = field(default_factory=list)
+    _began: float = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._began = time.monotonic()
+        else:
+            self.pauses.append((self._began, time.monotonic(), info["generation"]))
+
+    def full(self, start: float, end: float) -> list[float]:
+        """How long each full (generation-2) collection begun in the window took."""
+        return [e - s for s, e, gen in self.pauses if gen == 2 and start <= s < end]
+
+    def during_full(self, wake: float, lag: float) -> bool:
+        """Whether a late wake's stall overlaps a full collection."""
+        began = wake - lag - TICK
+        return any(s < wake and e > began for s, e, gen in self.pauses if gen == 2)
+
+
+def worst_stall(stalls: list[tuple[float, float]], start: float, end: float) -> float:
+    return max((lag for t, lag in stalls if start <= t < end), default=0.0)
+
+
+def phase_worsts(
+    windows: list[tuple[str, float, float]], stalls: list[tuple[float, float]]
+) -> dict[str, list[float]]:
+    """Each phase kind's list of worst stalls, one per window."""
+    worst: dict[str, list[float]] = {}
+    for kind, start, end in windows:
+        worst.setdefault(kind, []).append(worst_stall(stalls, start, end))
+    return worst
+
+
+async def measure_app_panel(rig: Rig, plan: Plan) -> list[Line]:
+    """The studio's own time to first token, and its event loop while the panel streams."""
+    log = rig.root.parent / f"stalls-{time.monotonic_ns()}.log"
+    client = rig.bare(rig.server.url(APP_CHUNKS, APP_GAP_US, paragraph=APP_PARAGRAPH))
+    firsts: list[PanelCall] = []
+    bare_first: list[float] = []
+    collector = GCWatch()
+    gc.callbacks.append(collector)
+    try:
+        async with running_studio(rig, log) as studio:
+            for index in range(plan.app_first_token + 1):  # the first one loads the SDK
+                call = await studio.first_token()
+                bare = await bare_first_token(client, rig.request)
+                if index:
+                    firsts.append(call)
+                    bare_first.append(bare)
+            for _ in range(plan.app_cycles):
+                await studio.idle(plan.app_phase)
+                await studio.typing(plan.app_phase)
+                await studio.stream(typing=True)
+                await studio.stream(typing=False)
+    finally:
+        gc.callbacks.remove(collector)
+        await client.close()
+    stalls = read_stall_log(log)
+    worst = phase_worsts(studio.windows, stalls)
+    phase = {kind: med_p95(values, 1e3) for kind, values in worst.items()}
+    # The same with every stall that overlaps a full collection left out: what is left.
+    no_full = phase_worsts(
+        studio.windows, [(t, lag) for t, lag in stalls if not collector.during_full(t, lag)]
+    )
+    left = {kind: med_p95(values, 1e3) for kind, values in no_full.items()}
+    full = [
+        pause
+        for kind, start, end in studio.windows
+        if kind == "typing+stream"
+        for pause in collector.full(start, end)
+    ]
+    seconds = sum(end - start for kind, start, end in studio.windows if kind == "typing+stream")
+    streams = [c for c in studio.calls if c not in firsts]
+    return [
+        Row(
+            "panel stall: (3) typing+stream vs (1) idle",
+            "ms",
+            phase["typing+stream"],
+            phase["idle"],
+            target=STALL_TARGET_MS,
+        ),
+        Row(
+            "panel stall: (3) typing+stream vs (2) typing",
+            "ms",
+            phase["typing+stream"],
+            phase["typing"],
+            target=STALL_TARGET_MS,
+        ),
+        Row("panel stall: (4) stream only vs (1) idle", "ms", phase["stream"], phase["idle"]),
+        Row("panel stall: (2) typing only vs (1) idle", "ms", phase["typing"], phase["idle"]),
+        Row("panel stall: opening it (ctrl+g) vs (1) idle", "ms", phase["open"], phase["idle"]),
+        single("  full GC pauses in (3) (gen 2; all of them)", "ms", full or [0.0]),
+        Row(
+            "  (3) vs (2), stalls in a full GC left out",
+            "ms",
+            left["typing+stream"],
+            left["typing"],
+        ),
+        Row("  (4) vs (1), stalls in a full GC left out", "ms", left["stream"], left["idle"]),
+        compare(
+            "panel: ctrl+g → text on screen − estimate",
+            "ms",
+            [c.on_screen - c.pressed - c.estimate for c in firsts],
+            bare_first,
+        ),
+        single(
+            "  ctrl+g → ai.start() called, − estimate",
+            "ms",
+            [c.started - c.pressed - c.estimate for c in firsts],
+        ),
+        single("  ai.start() called → returned", "ms", [c.sent - c.started for c in firsts]),
+        single("  ai.start() returned → 1st chunk", "ms", [c.first_chunk - c.sent for c in firsts]),
+        single(
+            "  1st chunk → text on screen (flush timer)",
+            "ms",
+            [c.on_screen - c.first_chunk for c in firsts],
+        ),
+        single("  the estimate (taken out)", "ms", [c.estimate for c in firsts]),
+        (
+            f"panel: {APP_CHUNKS:,} chunks {APP_GAP_US / 1000:g} ms apart (a paragraph every "
+            f"{APP_PARAGRAPH} words), demo novel, headless {APP_SIZE[0]}×{APP_SIZE[1]}; a stream "
+            f"took {statistics.median(c.finished - c.pressed for c in streams):.1f} s, "
+            f"{statistics.median(c.flushes for c in streams):.0f} inserts into the panel "
+            f"(median); {len(full)} full GC(s) in {seconds:.0f} s of (3)."
+        ),
+    ]
+
+
 MEASUREMENTS: tuple[Measurement, ...] = (
     measure_first_token,
     measure_cold_first_token,
     measure_long_stream,
     measure_paced_latency,
+    measure_app_panel,
 )
 
 
@@ -589,12 +1045,18 @@ def main() -> None:
     print(
         f"Calls per side: {plan.first_token} (first token), {plan.cold} (new client), "
         f"{plan.long_stream} ({LONG_CHUNKS:,} chunks), {plan.paced} (paced), after warm-ups, "
-        "alternating. Median / p95.\n"
+        f"alternating; the studio: {plan.app_first_token} first tokens, {plan.app_cycles} "
+        f"cycle(s) of {plan.app_phase:g} s idle, {plan.app_phase:g} s typing, typing + stream, "
+        "stream. Median / p95.\n"
     )
     print_table([line for line in lines if isinstance(line, Row)])
     print(
         "\nadded = engine − bare, at the median / at p95; the target bounds the added median."
         "\nThe first-token rows start at create() / start(): the estimate is its own row."
+        "\npanel stall rows: 'engine' = the phase measured, 'bare SDK' = the phase it is held"
+        "\nagainst; each the median over cycles of the phase's worst stall / p95 (few cycles:"
+        "\nthe max). panel: the studio itself (headless), its own time to first token vs the"
+        "\nbare SDK's on the same stream."
     )
     for line in lines:
         if isinstance(line, str):
