@@ -25,31 +25,23 @@ from pathlib import Path
 
 from writers_tui.ai.bible import load_bible
 from writers_tui.ai.engine import AICall, AIEngine, CallOutcome, Estimate
-from writers_tui.ai.errors import (
-    AIError,
-    BudgetExceeded,
-    ConfirmationRequired,
-    NotConfigured,
-    ProviderError,
-)
+from writers_tui.ai.errors import AIError, BudgetExceeded, NotConfigured
 from writers_tui.ai.operations import ask_request, continue_request, draft_scene_request
 from writers_tui.ai.providers import DEFAULT_MODELS, configured_providers, default_model
-from writers_tui.ai.types import AIRequest, TextChunk
+from writers_tui.ai.types import AIRequest
 from writers_tui.config import Settings
 from writers_tui.model_names import check_model_name
 from writers_tui.storage.costs import CostTracker
 
+#: What the UI may use: the call, its estimate and outcome, and the errors it shows.
 __all__ = [
     "AICall",
     "AIError",
     "AIStatus",
     "BudgetExceeded",
     "CallOutcome",
-    "ConfirmationRequired",
     "Estimate",
     "NotConfigured",
-    "ProviderError",
-    "TextChunk",
     "WorkspaceAI",
 ]
 

@@ -414,6 +414,7 @@ class WritersApp(App[int], inherit_bindings=False):
         self._apply_words(self.words)
         stage = str(getattr(workspace.stage, "value", workspace.stage))
         await self.switch_mode(stage if stage in PLACES_BY_MODE else DEFAULT_STAGE)
+        self.call_after_refresh(lifecycle.freeze_long_lived)
         if workspace.read_only:
             self.notify(
                 "Read-only: this project is open in another window. Nothing you do here is saved.",

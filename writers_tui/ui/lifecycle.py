@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -75,3 +76,16 @@ def crash_text(log_path: Path | None, flushed: bool | None) -> str:
         f"{saved}\n{where}\n"
         "Please include that file if you report the problem."
     )
+
+
+def freeze_long_lived() -> None:
+    """Once the project is open and painted: move what exists now out of the collector's way.
+
+    The app's long-lived objects (Textual's DOM, the buffers, the analysis, the SDKs) are
+    hundreds of thousands of tracked objects; every full collection walked them all and
+    held the event loop 70-120 ms, twice a second while an AI answer streamed
+    (``benchmarks/bench_ai_stream.py``). ``gc.freeze()`` puts them in the permanent
+    generation: later collections walk only what was made since. No collection is forced
+    first (that would itself stall once); garbage alive at this moment stays, a one-off.
+    """
+    gc.freeze()

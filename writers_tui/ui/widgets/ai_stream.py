@@ -2,15 +2,18 @@
 
 Both AI panels (the Writing stage's suggestion panel and the ask-the-bible panel) show a
 call through a :class:`StreamView`. It consumes the call in a worker and appends the text
-to a read-only text area in batches (at most :data:`FLUSH_SECONDS` apart), so a fast model
-sending thousands of chunks costs the event loop a few short inserts a second and the
-writer's typing stays live. A provider error is shown on the status line, never as text;
+to a :class:`StreamTail` in batches (at most :data:`FLUSH_SECONDS` apart; the first at
+once), which only repaints the rows at its bottom, so a fast model sending thousands of
+chunks costs the event loop a few short repaints a second and the writer's typing stays
+live. When the call is over the whole text goes into a read-only text area, once, for
+scrolling and selecting. A provider error is shown on the status line, never as text;
 whatever text arrived before it stays. When the call is over (recorded in the ledger),
 :class:`StreamView.Finished` carries the outcome.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +26,7 @@ from textual.widgets import Label, TextArea
 
 from writers_tui.ui.status import format_money
 from writers_tui.ui.textsafe import plain
+from writers_tui.ui.widgets.stream_tail import StreamTail
 from writers_tui.workspace_ai import AIError
 
 if TYPE_CHECKING:
@@ -66,6 +70,7 @@ class StreamView(Vertical):
     StreamView > .stream-status { width: 1fr; height: auto; color: $text-muted; }
     StreamView > .stream-status.-failed { color: $error; }
     StreamView > TextArea { height: 1fr; border: none; padding: 0 1; }
+    StreamView > StreamTail { display: none; }
     """
 
     @dataclass
@@ -82,6 +87,7 @@ class StreamView(Vertical):
         self._pending: list[str] = []
         self._flush_timer: Timer | None = None
         self._heading = ""
+        self._flushed_at = 0.0
         self._said: tuple[str, bool] | None = None
         #: Chunks appended to the text area (the benchmark and tests read it).
         self.chunks_shown = 0
@@ -91,6 +97,7 @@ class StreamView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("", classes="stream-status")
+        yield StreamTail(classes="stream-tail")
         yield TextArea(
             "", read_only=True, soft_wrap=True, show_line_numbers=False, classes="stream-text"
         )
@@ -98,6 +105,18 @@ class StreamView(Vertical):
     @property
     def text_area(self) -> TextArea:
         return self.query_one(".stream-text", TextArea)
+
+    @property
+    def tail(self) -> StreamTail:
+        return self.query_one(StreamTail)
+
+    def _streaming_view(self, streaming: bool) -> None:
+        """The cheap tail while text arrives; the full text area once it is all there."""
+        if not streaming:
+            self.text_area.load_text(self.tail.text)
+            self.text_area.scroll_end(animate=False)
+        self.tail.display = streaming
+        self.text_area.display = not streaming
 
     @property
     def status_label(self) -> Label:
@@ -110,7 +129,8 @@ class StreamView(Vertical):
     @property
     def text(self) -> str:
         """What is shown plus what is about to be."""
-        return self.text_area.text + "".join(self._pending)
+        shown = self.tail.text if self.tail.display else self.text_area.text
+        return shown + "".join(self._pending)
 
     def say(self, line: str, *, failed: bool = False) -> None:
         if (line, failed) == self._said:
@@ -127,13 +147,16 @@ class StreamView(Vertical):
         self.call = None
         self.outcome = None
         self._pending.clear()
+        self.tail.clear()
         self.text_area.load_text("")
+        self._streaming_view(False)
         self.say("")
 
     def show(self, call: AICall, heading: str) -> None:
         """Stream ``call`` into the view (replacing what was there)."""
         self.clear()
         self.call = call
+        self._streaming_view(True)
         self._heading = heading
         self._show_progress()
         self._consume(call)
@@ -159,13 +182,18 @@ class StreamView(Vertical):
                     break  # replaced or cleared: not this view's text any more
                 self._pending.append(chunk.text)
                 if self._flush_timer is None:
-                    self._flush_timer = self.set_timer(FLUSH_SECONDS, self._flush)
+                    wait = self._flushed_at + FLUSH_SECONDS - time.monotonic()
+                    if wait <= 0:
+                        self._flush()  # nothing shown for a while (the first text): now
+                    else:
+                        self._flush_timer = self.set_timer(wait, self._flush)
         except AIError:
             pass  # the outcome carries it, with what was billed
         outcome = await call.wait()
         if call is not self.call:
             return  # replaced by a newer call meanwhile
         self._flush()
+        self._streaming_view(False)
         self.outcome = outcome
         self.say(describe_outcome(outcome), failed=outcome.status == "error")
         self.post_message(self.Finished(self, outcome))
@@ -176,7 +204,6 @@ class StreamView(Vertical):
             return
         text, count = "".join(self._pending), len(self._pending)
         self._pending.clear()
-        area = self.text_area
-        area.insert(text, area.document.end)
+        self._flushed_at = time.monotonic()
+        self.tail.append(text)
         self.chunks_shown += count
-        area.scroll_end(animate=False)
