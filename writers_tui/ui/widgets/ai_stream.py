@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from writers_tui.workspace_ai import AICall, CallOutcome
 
 #: Longest wait between a chunk arriving and it being on screen.
-FLUSH_SECONDS = 0.05
+FLUSH_SECONDS = 0.1
 #: How often the status line checks whether the call is waiting (to retry).
 PROGRESS_SECONDS = 0.5
 
