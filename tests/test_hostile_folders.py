@@ -193,3 +193,16 @@ def test_a_hostile_folder_never_changes_anything_outside_and_never_crashes(
             _no_traceback(result, " ".join(command))
         asyncio.run(_open_and_close(root))
         assert _tree_hash(outside) == before, f"plants {plants} changed a file outside"
+
+
+def test_a_linked_ledger_with_an_interrupted_session_closes_cleanly(tmp_path: Path) -> None:
+    """Found by the fuzzer: continuing a session whose ledger is a link failed half-way
+    (the session taken, its saver never made), and close() then tripped an assertion."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = new_project(tmp_path / "novel", title="Hostile")
+    _plant(root, outside, ".session/current.json", "paths")
+    _plant(root, outside, ".session/costs.jsonl", "link-file")
+    before = _tree_hash(outside)
+    asyncio.run(_open_and_close(root))
+    assert _tree_hash(outside) == before

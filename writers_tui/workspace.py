@@ -504,14 +504,18 @@ class Workspace:
     async def _begin(
         self, session: Session, *, new: bool, costs: CostTracker | None = None
     ) -> None:
-        """A session is ready: count words, start saving, watching and cost refresh."""
-        self._session = session
+        """A session is ready: count words, start saving, watching and cost refresh.
+
+        What can fail (the ledger, a link planted in ``.session/``) comes before the session
+        is taken: a failure here leaves no half-begun session for ``close()`` to trip on.
+        """
         if costs is None:
             costs = await asyncio.to_thread(self._make_costs, session.session_id, False)
         else:
             await asyncio.to_thread(costs.reset_session, session.session_id)
-        self._costs = costs
         await self._bill_cut_calls(costs)
+        self._costs = costs
+        self._session = session
         self._session_saver = self._make_session_saver(session)
         await self._start()
         total = sum(self._file_words.values())
@@ -523,7 +527,11 @@ class Workspace:
 
     async def _bill_cut_calls(self, costs: CostTracker) -> None:
         """AI calls a crash cut off are billed at their estimates (storage/inflight.py)."""
-        recovered = await asyncio.to_thread(recover_calls, self.root, costs)
+        try:
+            recovered = await asyncio.to_thread(recover_calls, self.root, costs)
+        except OSError as error:  # the ledger cannot take them now: they wait for next time
+            self.warnings.append(f"AI calls cut off earlier could not be billed yet: {error}")
+            return
         if recovered.records:
             total = sum((record.cost for record in recovered.records), Decimal(0))
             count = len(recovered.records)
