@@ -245,6 +245,25 @@ def test_a_project_may_tighten_the_spending_guards(project: Path) -> None:
     assert loaded.warnings == []
 
 
+def test_preferences_may_loosen_a_guard_a_planted_file_may_not(project: Path) -> None:
+    # Nothing in the user config: the defaults ($0.10, warn at 80 %) are the writer's own.
+    _project_file(project, {"schema_version": 1, "ai": {"confirm_threshold": 1}})
+    planted = load_settings(project, environ={})
+    assert planted.settings.ai.confirm_threshold == Decimal("0.10")
+    assert any("was not saved from your Preferences" in w for w in planted.warnings)
+
+    saved = save_project_setting(project, "ai.confirm_threshold", "2.50")  # F8 does this
+    assert saved.settings.ai.confirm_threshold == Decimal("2.50")
+    assert saved.warnings == []
+    assert load_settings(project, environ={}).settings.ai.confirm_threshold == Decimal("2.50")
+
+
+def test_a_stricter_project_limit_wins_even_over_the_environment(project: Path) -> None:
+    _project_file(project, {"schema_version": 1, "budget": {"daily_limit": 3}})
+    loaded = load_settings(project, environ={"WRITERS_TUI_BUDGET__DAILY_LIMIT": "5"})
+    assert loaded.settings.budget.daily_limit == Decimal(3)
+
+
 def test_user_level_providers_apply(project: Path) -> None:
     _user(
         {

@@ -80,10 +80,15 @@ async def _answer(
         _warn(f"warning: {estimate.warning}")
     confirmed = yes or not estimate.needs_confirmation
     if not confirmed:
+        cost = (
+            f"~{format_usd(estimate.cost)} (above your {format_usd(estimate.threshold)} "
+            "confirm threshold)"
+            if estimate.priced
+            else "cost unknown (no price is known for this model)"
+        )
         line = (
             f"{model}: ~{estimate.input_tokens:,} tokens in, up to {estimate.output_tokens:,} "
-            f"out, ~{format_usd(estimate.cost)} (above your "
-            f"{format_usd(estimate.threshold)} confirm threshold)"
+            f"out, {cost}"
         )
         if not sys.stdin.isatty():
             fail(f"{line}; no terminal to confirm on: pass --yes")

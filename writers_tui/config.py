@@ -689,18 +689,31 @@ def load_settings(
     project_source = next(
         (s for s in sources if isinstance(s, JsonFileSource) and not s.trusted), None
     )
-    if project_source is not None and _touches_guards(project_source.data):
+    if root is not None and project_source is not None and _touches_guards(project_source.data):
         user_sources = [source for source in sources if source is not project_source]
         with _loading(_LoadContext(user_sources)):
             yours = Settings()
-        settings = _guards_only_tighten(settings, yours, str(project_source.path), warnings)
+        with _loading(_LoadContext([project_source])):
+            theirs = Settings()
+        approved = approved_guards(root)
+        settings = _guards_only_tighten(
+            settings, yours, theirs, approved, str(project_source.path), warnings
+        )
     return LoadedSettings(settings, warnings)
 
 
 # --- spending guards: a project may tighten them, never loosen them ------------------------
 
-#: Budget fields where lower is stricter (a limit of None is no limit at all).
-_BUDGET_LIMITS = ("daily_limit", "weekly_limit", "monthly_limit")
+#: The settings that guard the writer's money. A project file may make them stricter; it
+#: may make them looser only with the writer's approval (saved from Preferences).
+GUARD_KEYS: tuple[str, ...] = (
+    "budget.daily_limit",
+    "budget.weekly_limit",
+    "budget.monthly_limit",
+    "budget.warn_ratio",
+    "budget.warnings_enabled",
+    "ai.confirm_threshold",
+)
 
 
 def _touches_guards(project: Mapping[str, Any]) -> bool:
@@ -709,42 +722,62 @@ def _touches_guards(project: Mapping[str, Any]) -> bool:
     return "budget" in project or "ai" in project or ai_keys
 
 
-def _stricter(project: Decimal | None, yours: Decimal | None) -> Decimal | None:
-    if project is None:
-        return yours
-    return project if yours is None else min(project, yours)
+def guard_value_text(value: object) -> str:
+    """How an approved guard value is remembered (and compared): its validated form."""
+    return "none" if value is None else str(value)
+
+
+def approved_guards(root: Path) -> dict[str, str]:
+    """The guard values the writer saved for this project from Preferences (user data)."""
+    try:
+        raw = _read_json_object(paths.user_approved_guards_file())
+    except (FileNotFoundError, SettingsError):
+        return {}
+    entry = raw.get(str(Path(root).resolve()))
+    if not isinstance(entry, Mapping):
+        return {}
+    return {str(k): str(v) for k, v in entry.items() if k in GUARD_KEYS}
+
+
+def _at_least_as_strict(key: str, project: Any, yours: Any) -> bool:
+    if key == "budget.warnings_enabled":
+        return bool(project) or not yours
+    if project is None:  # no limit
+        return yours is None
+    return yours is None or project <= yours
 
 
 def _guards_only_tighten(
-    settings: Settings, yours: Settings, where: str, warnings: list[str]
+    settings: Settings,
+    yours: Settings,
+    theirs: Settings,
+    approved: Mapping[str, str],
+    where: str,
+    warnings: list[str],
 ) -> Settings:
-    """Budgets, the warn ratio and the confirm threshold at least as strict as the writer's
-    own (user config, user .env, environment); AI keys only from the writer's own keymap.
+    """Budgets, the warn ratio and the confirm threshold: the project's value when it is at
+    least as strict as the writer's own (user config, user .env, environment, else the
+    defaults) or the writer approved it from Preferences; otherwise the writer's own.
+    AI keys come only from the writer's own keymap.
 
     A project folder may come from someone else: a planted ``"daily_limit": null`` or a
     $1,000,000,000 confirm threshold must not turn off the guards on the writer's money,
-    nor may a planted keymap bind a letter to an AI call. A stricter project value (the
-    Preferences screen saves them there) applies as before.
+    nor may a planted keymap bind a letter to an AI call.
     """
-    budget = settings.budget
-    for name in _BUDGET_LIMITS:
-        mine, theirs = getattr(yours.budget, name), getattr(budget, name)
-        kept = _stricter(theirs, mine)
-        if kept != theirs:
-            warnings.append(f"{where}: budget.{name} would loosen your own limit; yours applies")
-            setattr(budget, name, kept)
-    if budget.warn_ratio > yours.budget.warn_ratio or (
-        yours.budget.warnings_enabled and not budget.warnings_enabled
-    ):
-        warnings.append(f"{where}: the budget warning would be later than yours; yours applies")
-        budget.warn_ratio = min(budget.warn_ratio, yours.budget.warn_ratio)
-        budget.warnings_enabled = budget.warnings_enabled or yours.budget.warnings_enabled
-    if settings.ai.confirm_threshold > yours.ai.confirm_threshold:
-        warnings.append(
-            f"{where}: ai.confirm_threshold is above yours; yours "
-            f"(${yours.ai.confirm_threshold}) applies"
-        )
-        settings.ai.confirm_threshold = yours.ai.confirm_threshold
+    for key in GUARD_KEYS:
+        section, name = key.split(".")
+        if name not in getattr(theirs, section).model_fields_set:
+            continue  # the project does not set it: the usual precedence stands
+        project = getattr(getattr(theirs, section), name)
+        mine = getattr(getattr(yours, section), name)
+        if _at_least_as_strict(key, project, mine):
+            setattr(getattr(settings, section), name, project)
+        elif approved.get(key) != guard_value_text(project):
+            warnings.append(
+                f"{where}: {key} would loosen your own setting and was not saved from your "
+                f"Preferences; yours ({guard_value_text(mine)}) applies"
+            )
+            setattr(getattr(settings, section), name, mine)
     planted = {
         key: value
         for key, value in settings.keymap.items()

@@ -37,9 +37,9 @@ PROVIDER_ALIASES: dict[str, str] = {"gemini": "google"}
 #: What a provider name may look like (also the rule for user-defined providers).
 PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 #: What the model part may look like: the ids providers use (``gpt-4o``,
-#: ``llama3.1:8b-instruct-q4_K_M``, ``hf.co/user/Model-GGUF:Q4_K_M``, ``model@2025``) —
+#: ``llama3.1:8b-instruct-q4_K_M``, ``hf.co/user/Model-GGUF:Q4_K_M``, ``@cf/meta/llama-3.1-8b``) —
 #: no spaces, controls, brackets (markup) or quotes; ``.``/``..`` segments are refused.
-MODEL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@+/-]{0,199}$")
+MODEL_ID = re.compile(r"^[A-Za-z0-9@][A-Za-z0-9._:@+/-]{0,199}$")
 
 LOCAL_SOURCE = "local"
 USER_PRICE_SOURCE = "user price"

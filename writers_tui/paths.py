@@ -198,3 +198,9 @@ def user_recovery_dir() -> Path:
 
 def user_config_file() -> Path:
     return user_config_dir() / "config.json"
+
+
+def user_approved_guards_file() -> Path:
+    """Budget and confirm-threshold values the writer saved per project from Preferences:
+    a project file may loosen the guards on their money only to a value recorded here."""
+    return user_data_dir() / "approved-guards.json"

@@ -536,7 +536,7 @@ class Workspace:
             total = sum((record.cost for record in recovered.records), Decimal(0))
             count = len(recovered.records)
             self.warnings.append(
-                f"{count} AI call{'s' if count != 1 else ''} had not finished when writers-tui "
+                f"{count:,} AI call{'s' if count != 1 else ''} had not finished when writers-tui "
                 f"last stopped: recorded at {'their' if count != 1 else 'its'} estimate "
                 f"({format_usd(total)}); see Costs"
             )

@@ -66,6 +66,28 @@ def tracker(root: Path) -> CostTracker:
     return CostTracker(root, "session-2", price=pricer())
 
 
+def _provisional(costs: CostTracker) -> LedgerRecord:
+    """A record shaped as the engine's provisional one: an estimate billed as an error."""
+    record, _ = costs.price_operation(
+        "continue", "openai/gpt-4o", 1000, 400, status="error", usage_source="estimated"
+    )
+    return record.model_copy(update={"estimated_cost": record.cost})
+
+
+def _plant_dead_ticket(root: Path, record: LedgerRecord, host: str | None = None) -> Path:
+    """A ticket whose owner is gone (a pid no process has)."""
+    holder = {
+        "pid": 2**22 + 17,
+        "host": host or LockHolder.me().host,
+        "boot_id": "",
+        "started_at": "2020-01-01T00:00:00Z",
+    }
+    path = calls_dir(root) / f"{record.id}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"holder": holder, "record": record.model_dump(mode="json")}))
+    return path
+
+
 def ledger(root: Path) -> list[dict[str, object]]:
     path = root / ".session" / "costs.jsonl"
     lines = path.read_text().splitlines() if path.exists() else []
@@ -127,15 +149,13 @@ def test_a_finished_call_leaves_no_ticket_and_its_record_has_the_ticket_id(
 def test_a_crash_after_the_ledger_append_does_not_bill_twice(tmp_path: Path) -> None:
     root = new_project(tmp_path / "novel")
     costs = tracker(root)
-    provisional, _ = costs.price_operation("continue", "openai/gpt-4o", 1000, 400, status="error")
-    path = begin_call(root, provisional)
+    provisional = _provisional(costs)
+    begin_call(root, provisional)
     final = provisional.model_copy(update={"status": "ok", "input_tokens": 900})
     costs.record(final)  # … and the process dies before removing the ticket
-    dead = LockHolder(pid=2**22 + 17, host=LockHolder.me().host, boot_id="", started_at="x")
-    path.write_text(
-        json.dumps({"holder": dead.__dict__, "record": provisional.model_dump(mode="json")})
-    )
-    recover_calls(root, costs)
+    _plant_dead_ticket(root, provisional)
+    assert len(recover_calls(root, costs).records) == 1
+    assert list(calls_dir(root).iterdir()) == []
     fresh = tracker(root)
     assert fresh.totals("all").total == final.cost  # the repeated id counts once
     assert sum(fresh.totals("all").count_by_operation.values()) == 1
@@ -207,3 +227,30 @@ def test_the_record_model_round_trips_through_a_ticket(tmp_path: Path) -> None:
     path = begin_call(root, provisional)
     raw = json.loads(path.read_text())
     assert LedgerRecord.model_validate(raw["record"]) == provisional
+
+
+def test_planted_tickets_that_are_not_provisional_records_are_not_billed(tmp_path: Path) -> None:
+    root = new_project(tmp_path / "novel")
+    costs = tracker(root)
+    looks_real = _provisional(costs).model_copy(
+        update={"status": "ok", "usage_source": "provider", "cost": Decimal(999_999)}
+    )
+    _plant_dead_ticket(root, looks_real)
+    unlike_its_estimate = _provisional(costs).model_copy(update={"cost": Decimal(500)})
+    _plant_dead_ticket(root, unlike_its_estimate)
+    _plant_dead_ticket(root, _provisional(costs), host="someone-elses-laptop")
+    recovered = recover_calls(root, costs)
+    assert recovered.records == () and len(recovered.problems) == 3
+    assert ledger(root) == []
+
+
+def test_thousands_of_planted_tickets_are_not_all_read(tmp_path: Path) -> None:
+    from writers_tui.storage.inflight import MAX_TICKETS
+
+    root = new_project(tmp_path / "novel")
+    costs = tracker(root)
+    for _ in range(MAX_TICKETS + 50):
+        _plant_dead_ticket(root, _provisional(costs))
+    recovered = recover_calls(root, costs)
+    assert len(recovered.records) == MAX_TICKETS
+    assert any("50 more files" in problem for problem in recovered.problems)

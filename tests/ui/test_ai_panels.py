@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from tests.ai.ai_loopback import KEY, Loopback, Reply, openai_events, serving
 from tests.ui.apphelpers import SCENE, SIZE, dialog_ready, set_preferences, studio, until
@@ -467,7 +467,9 @@ async def test_a_model_that_will_not_stop_is_stopped(project: Path, ai_on: Loopb
         await finished(pilot, screen)
         assert len(screen.suggestion.stream.text) == 20_000
         assert "far more than" in str(screen.suggestion.stream.status_label.render())
-    assert [r["status"] for r in ledger(project)] == ["error"]  # billed, as partial
+    (record,) = ledger(project)
+    assert record["status"] == "error" and record["usage_source"] == "partial"
+    assert record["output_tokens"] == 400  # never billed past what was asked for
 
 
 async def test_a_suggestion_goes_only_into_the_scene_it_was_written_for(
@@ -520,3 +522,20 @@ async def test_on_a_narrow_terminal_the_suggestion_docks_under_the_text(
         assert panel.has_class("-below")
         assert panel.region.width == 70 and panel.region.y > screen.editor.region.y
         assert screen.editor.region.width > 60  # the text keeps the width
+
+
+async def test_a_model_of_unknown_price_always_asks_first(project: Path, ai_on: Loopback) -> None:
+    """$0 for an unpriced model would slip past the threshold and the budget alike."""
+    set_preferences(project, model_preferences={"writing": "openai/gpt-9-ultra"})
+    ai_on.reply(Reply(events=openai_events(TOKENS)))
+    app = studio(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await writing_ready(pilot)
+        await pilot.press("ctrl+g")
+        await dialog_ready(pilot, ConfirmCall)
+        shown = " ".join(str(widget.render()) for widget in app.screen.query(Static))
+        assert "unknown (no price known)" in shown
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmCall))
+        await pilot.pause()
+    assert ai_on.requests == []

@@ -26,7 +26,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -103,7 +103,9 @@ class Estimate:
 
     @property
     def needs_confirmation(self) -> bool:
-        return not self.cache_hit and self.cost > self.threshold
+        """Above the threshold — or of unknown price: a model genai-prices does not know
+        could cost anything, and $0 would slip past both the threshold and the budget."""
+        return not self.cache_hit and (self.cost > self.threshold or not self.priced)
 
     @property
     def over_budget(self) -> bool:
@@ -396,11 +398,14 @@ class AIEngine:
             cached = await asyncio.to_thread(self.cache.get, estimate.cache_key)
             if cached is not None:
                 return AICall(self, estimate, None, cached)
-        if estimate.cost > estimate.threshold and not confirmed:
-            raise ConfirmationRequired(
-                f"{estimate.model}: this call is estimated at ~${estimate.cost:.4f} "
-                f"(above your ${estimate.threshold} confirm threshold); confirm to proceed"
+        if estimate.needs_confirmation and not confirmed:
+            why = (
+                f"estimated at ~${estimate.cost:.4f} (above your ${estimate.threshold} confirm "
+                "threshold)"
+                if estimate.priced
+                else "of unknown cost (no price is known for this model)"
             )
+            raise ConfirmationRequired(f"{estimate.model}: this call is {why}; confirm to proceed")
         reservation = await asyncio.to_thread(
             self.book.reserve, self.tracker, estimate.cost, override=override_budget
         )
@@ -443,6 +448,10 @@ class AIEngine:
                 await asyncio.to_thread(end_call, ticket.path)
             return None, None
         request = estimate.request
+        if usage.source != "provider" and usage.output_tokens > request.max_output_tokens:
+            # Counted offline (cut, cancelled, overran): a provider stops at max_tokens, so
+            # what a runaway server sent past it is not billed as if it were real.
+            usage = replace(usage, output_tokens=request.max_output_tokens)
         record, price = recording.build_record(
             self.tracker,
             request,

@@ -34,6 +34,8 @@ from writers_tui.storage.models import LedgerRecord
 
 #: A ticket is a few hundred bytes; anything much bigger was not written by us.
 MAX_TICKET_BYTES = 64 * 1024
+#: Calls in flight at one time: a handful. More files than this were planted.
+MAX_TICKETS = 100
 
 
 class Ticket(BaseModel):
@@ -88,17 +90,37 @@ def recover_calls(root: Path, tracker: CostTracker) -> Recovered:
         return Recovered()
     except UnsafePath as unsafe:
         return Recovered(problems=(str(unsafe),))
-    for name in names:
-        if not name.endswith(".json"):
-            continue
+    tickets = [name for name in names if name.endswith(".json")]
+    if len(tickets) > MAX_TICKETS:
+        problems.append(
+            f"{folder_path}: {len(tickets) - MAX_TICKETS:,} more files than writers-tui ever "
+            "leaves there; left alone"
+        )
+    for name in tickets[:MAX_TICKETS]:
         path = folder_path / name
         ticket = _read_ticket(path, problems)
         if ticket is None or holder_process_alive(ticket.holder):
+            continue
+        if not _looks_ours(ticket):
+            problems.append(f"{path.name}: not a ticket this writers-tui wrote; left in place")
             continue
         tracker.record(ticket.record)
         end_call(path)
         records.append(ticket.record)
     return Recovered(tuple(records), tuple(problems))
+
+
+def _looks_ours(ticket: Ticket) -> bool:
+    """What :func:`begin_call` writes: this machine's process, a provisional record (an
+    estimate billed as an error). Anything else — a "provider" usage, a cost unlike its
+    estimate, another machine's pid — is not billed on the writer's behalf."""
+    record = ticket.record
+    return (
+        ticket.holder.host == LockHolder.me().host
+        and record.status == "error"
+        and record.usage_source == "estimated"
+        and record.estimated_cost == record.cost
+    )
 
 
 def _read_ticket(path: Path, problems: list[str]) -> Ticket | None:

@@ -9,22 +9,27 @@ project unloadable never reaches the disk.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from writers_tui.atomic import atomic_write_text, ensure_dir
 from writers_tui.config import (
+    GUARD_KEYS,
     PREFERENCES_VERSION,
     LoadedSettings,
     PreferencesData,
     SettingsError,
     check_binding_id,
     check_theme,
+    guard_value_text,
     load_settings,
     project_setting_path,
 )
+from writers_tui.paths import user_approved_guards_file
 from writers_tui.storage.stores import preferences_store
 
 
@@ -67,12 +72,34 @@ def save_project_setting(
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or key
         raise SettingsError(f"{where}: {first['msg']} (got {value!r}); not saved") from error
+    if key in GUARD_KEYS:  # the writer's own choice: a looser guard is theirs to make
+        section, name = parts
+        approve_guard(root, key, guard_value_text(getattr(getattr(document, section), name)))
     settings = load_settings(
         root, environ=environ, project=document.model_dump(mode="json", exclude_unset=True)
     )
     store.save_sync(document)
     settings.warnings[:0] = loaded.warnings
     return settings
+
+
+def approve_guard(root: Path, key: str, value: str) -> None:
+    """Remember, in the writer's own data folder, that they set ``key`` to ``value`` for
+    this project (so the project file may hold a looser guard than their defaults)."""
+    path = user_approved_guards_file()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError, RecursionError):
+        raw = {}
+    if not isinstance(raw, dict):
+        raw = {}
+    project = str(Path(root).resolve())
+    entry = raw.get(project)
+    entry = dict(entry) if isinstance(entry, dict) else {}
+    entry[key] = value
+    raw[project] = entry
+    ensure_dir(path.parent)
+    atomic_write_text(path, json.dumps(raw, indent=2, sort_keys=True))
 
 
 # --- compatibility: the one reader left on the old API (analysis/runner.py) -------------

@@ -24,6 +24,7 @@ from writers_tui.ui.messages import BinderStale
 from writers_tui.ui.ports import BinderEntryLike
 from writers_tui.ui.screens.base import StudioScreen
 from writers_tui.ui.stages import place
+from writers_tui.ui.textsafe import visible
 from writers_tui.ui.widgets.bible_tree import BibleTree
 from writers_tui.ui.widgets.entry_dialog import NewEntryDialog
 from writers_tui.ui.widgets.file_editor import FileEditor
@@ -75,7 +76,7 @@ def created_path(result: Any) -> str:
 
 def issue_row(issue: BibleIssueLike) -> Text:
     """A gap as the list shows it: what is missing, then where (file name and line)."""
-    row = Text(f"{_ICONS.get(issue.kind, '·')} {issue.message}")
+    row = Text(visible(f"{_ICONS.get(issue.kind, '·')} {issue.message}"))
     row.append(f"\n  {issue.path.rsplit('/', 1)[-1]}:{issue.line}", style="dim")
     return row
 

@@ -53,6 +53,7 @@ from writers_tui.ui.screens.writing_ai import (
 )
 from writers_tui.ui.stages import place
 from writers_tui.ui.textsafe import visible
+from writers_tui.ui.widgets.ai_stream import StreamView
 from writers_tui.ui.widgets.binder import BINDER_ACTIONS, Binder, BinderItem
 from writers_tui.ui.widgets.editor import ProseEditor
 from writers_tui.ui.widgets.inspector import Inspector
@@ -692,6 +693,11 @@ class WritingScreen(StudioScreen):
         """The panel opened or closed: the binder and inspector make room, then return."""
         self._show_binder()
         self._show_inspector()
+        self.refresh_bindings()
+
+    @on(StreamView.Finished)
+    def _suggestion_done(self) -> None:
+        self.refresh_bindings()  # escape has nothing left to stop: the footer says so
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Accept and reject only with a suggestion shown; escape stops only a stream."""

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from writers_tui.ui.ports import BinderEntryLike
+from writers_tui.ui.textsafe import visible
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,11 @@ class BibleTree(Tree[BibleNode]):
             parent = parents[depth]
             data = BibleNode(entry.path, entry.is_folder)
             if entry.is_folder:
-                node = parent.add(f"{entry.title}/", data=data, expand=True)
+                node = parent.add(Text(visible(f"{entry.title}/")), data=data, expand=True)
                 parents.append(node)
             else:
                 words = f"  {entry.words:,}" if entry.words else ""
-                node = parent.add_leaf(f"{entry.title}{words}", data=data)
+                node = parent.add_leaf(Text(visible(f"{entry.title}{words}")), data=data)
             self._by_path[entry.path] = node
 
     def files(self) -> list[str]:
