@@ -13,7 +13,9 @@ say where the writer's API key is sent or read from, or what a call costs. So
 ``editor``: e.g. following symlinks out of the project) are taken from the user level only —
 a project file that sets them is ignored for those keys, with a warning naming them — and a
 ``.env`` inside a project is never read (pydantic-settings' own ``.env`` lookup in the
-current folder is off).
+current folder is off). The guards on the writer's money (:data:`GUARD_KEYS`: budgets, the
+warn ratio, the confirm threshold) may be made stricter by a project, looser only to a
+value the writer saved from Preferences; AI key bindings come from the user level only.
 
 Each value is stored once: the model per stage lives here (``model_preferences``) and
 nowhere else. A bad value is a :class:`SettingsError`: one line naming the key and the file
