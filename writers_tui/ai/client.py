@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from types import ModuleType
 from typing import Any
@@ -100,12 +101,19 @@ class ProviderStream:
         self.usage: Usage | None = None
         #: True once the provider accepted the request (it may bill from here on).
         self.accepted = False
-        #: While a retry waits: why, and for how long (the panel shows it).
-        self.waiting: str | None = None
+        self._waiting: tuple[str, float] | None = None  # why, and until when (monotonic)
         self._iterator = self._run()
 
     def __aiter__(self) -> AsyncIterator[Chunk]:
         return self._iterator
+
+    @property
+    def waiting(self) -> str | None:
+        """While a retry waits: why, and how long is left (the panel shows it)."""
+        if self._waiting is None:
+            return None
+        why, until = self._waiting
+        return f"{why}; trying again in {max(0.0, until - time.monotonic()):.0f} s"
 
     async def aclose(self) -> None:
         await self._iterator.aclose()
@@ -173,11 +181,11 @@ class ProviderStream:
                 raise error
             attempt += 1
             log.info("ai.retry", extra={"provider": config.name, "delay": delay})
-            self.waiting = f"{error}; trying again in {delay:.0f} s"
+            self._waiting = (str(error), time.monotonic() + delay)
             try:
                 await asyncio.sleep(delay)
             finally:
-                self.waiting = None
+                self._waiting = None
 
     async def _attempt_stream(self, caps: Any) -> AsyncIterator[Chunk]:
         client, config = self.client, self.client.config
