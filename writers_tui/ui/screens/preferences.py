@@ -139,6 +139,9 @@ def shown(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, Decimal):  # money is kept to 8 places: show it as it was typed
+        text = f"{value.normalize():f}"
+        return text if "." not in text or len(text.split(".")[1]) >= 2 else f"{value:.2f}"
     return str(value)
 
 
