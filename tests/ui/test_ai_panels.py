@@ -89,7 +89,7 @@ async def finished(pilot: Pilot[Any], screen: WritingScreen) -> None:
 async def test_ai_off_says_how_to_turn_it_on_and_sends_nothing(project: Path) -> None:
     app = studio(project)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await writing_ready(pilot)
+        screen = await writing_ready(pilot, at_end=False)  # that AI is off comes first
         await pilot.press("ctrl+g")
         await until(pilot, lambda: any("AI is off" in n for n in notices(app)))
         assert not screen.suggestion.shown

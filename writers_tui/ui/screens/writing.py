@@ -35,6 +35,7 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Label, ProgressBar, TextArea
 
+from writers_tui.ui.ai_flow import say_off
 from writers_tui.ui.front_matter import FrontMatter, parse
 from writers_tui.ui.messages import BinderChangedMessage, BinderStale, ReloadFile, WordsUpdated
 from writers_tui.ui.modals.binder_ops import (
@@ -722,6 +723,10 @@ class WritingScreen(StudioScreen):
             return False
         if self.editor.read_only:
             self.notify("This scene is read-only here: a suggestion could not go in.")
+            return False
+        status = self.workspace.ai.status("writing")
+        if not status.on:  # before anything else: the writer needs to hear this first
+            say_off(self.app, status.message)
             return False
         return True
 
