@@ -110,3 +110,22 @@ def interrupt_a_session(root: Path, path: str) -> None:
 
 async def no_wait() -> None:
     await asyncio.sleep(0)
+
+
+async def tables_settled(pilot: Pilot[Any]) -> None:
+    """Wait until every DataTable on screen has sized its columns to its rows.
+
+    A DataTable measures new rows on its next idle (``_on_idle``), so a picture taken
+    just after rows were added can show the columns at their header widths ("anthr",
+    "$1.0"): snapshots wait for this first.
+    """
+    from textual.widgets import DataTable
+
+    def settled() -> bool:
+        return all(
+            not table._require_update_dimensions and not table._new_rows
+            for table in pilot.app.screen.query(DataTable)
+        )
+
+    await until(pilot, settled)
+    await pilot.pause(0.1)

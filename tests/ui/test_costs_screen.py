@@ -17,7 +17,7 @@ from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from tests.ui.apphelpers import set_preferences, until
+from tests.ui.apphelpers import set_preferences, tables_settled, until
 from tests.ui.conftest import frozen_clock
 from writers_tui.project import new_project
 from writers_tui.ui.app import WritersApp, make_app
@@ -250,14 +250,22 @@ def _snapshot_app(tmp_path: Path) -> Any:
         )
         await workspace.add_expense("openai/gpt-4o-mini", 9000, 1500, operation="dialogue")
         await workspace.add_expense("openai/my-finetune", 3000, 500, operation="manual")
+        # Catch up with the ledger now: otherwise the 5 s poll may find these lines in the
+        # middle of the picture and reload the tables (a flaky snapshot under load).
+        await workspace.refresh_costs()
         screen = CostsScreen()
         await pilot.app.push_screen(screen)
         await until(pilot, lambda: screen.view is not None and len(screen.view.records) == 4)
         await pilot.app.workers.wait_for_complete()
+        # The tables size their columns to their rows on a later refresh: wait for that, or
+        # the picture may catch the header widths ("anthr", "$1.0").
+        await tables_settled(pilot)
         for widget in screen.query(Input):
             widget.cursor_blink = False
         pilot.app.clear_notifications()  # the budget toast would hide the table
-        await pilot.pause(0.2)
+        for _ in range(3):  # settled: no reload still on its way
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause(0.2)
 
     return app, ready
 

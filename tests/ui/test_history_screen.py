@@ -17,7 +17,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
-from tests.ui.apphelpers import until
+from tests.ui.apphelpers import tables_settled, until
 from tests.ui.conftest import frozen_clock
 from writers_tui.config import Settings
 from writers_tui.project import new_project
@@ -199,6 +199,6 @@ def test_history_screen_snapshot(snap_compare: Any, tmp_path: Path, utc_local_ti
         await pilot.app.push_screen(screen)
         await until(pilot, lambda: screen.loaded)
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await tables_settled(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)

@@ -192,8 +192,9 @@ def test_snapshot_with_the_inspector(tmp_path: Path, snap_compare: Any) -> None:
         await until(pilot, lambda: bool(screen.inspector.mentions), timeout=8)
         for widget in (screen.editor, *screen.query(Input), *screen.query(NotesArea)):
             widget.cursor_blink = False
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.3)
+        for _ in range(3):  # settled: the word count and the mentions report late under load
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause(0.2)
 
     app = make_app(Settings(), root=root, clock=frozen_clock, handle_signals=False)
     assert snap_compare(app, terminal_size=WIDE, run_before=ready)

@@ -15,7 +15,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from tests.ui.apphelpers import studio, until, writing_ready
+from tests.ui.apphelpers import studio, tables_settled, until, writing_ready
 from tests.ui.conftest import frozen_clock
 from writers_tui import config
 from writers_tui.config import check_theme
@@ -223,6 +223,7 @@ def test_preferences_screen_snapshot(snap_compare: Any, project: Path) -> None:
         for widget in pilot.app.screen.query(Input):
             widget.cursor_blink = False
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.3)
+        await tables_settled(pilot)
+        await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
