@@ -35,7 +35,7 @@ from writers_tui.ai import providers as provider_configs
 from writers_tui.ai import recording
 from writers_tui.ai.budget import BOOK, BudgetCheck, Reservation, ReservationBook
 from writers_tui.ai.capabilities import CapabilityRegistry
-from writers_tui.ai.client import ProviderClient, ProviderStream, wire_module
+from writers_tui.ai.client import ProviderClient, ProviderStream
 from writers_tui.ai.errors import AIError, ConfirmationRequired, NotRecordable, ProviderError
 from writers_tui.ai.providers import ProviderConfig
 from writers_tui.ai.response_cache import CachedAnswer, ResponseCache, request_key
@@ -322,20 +322,31 @@ class AIEngine:
 
     def client(self, config: ProviderConfig) -> ProviderClient:
         """The provider's client, reused while its configuration stays the same (a warm
-        connection: a new client costs ~20 ms of TLS setup before the first token)."""
+        connection). :meth:`estimate` builds it off the loop; this builds it only if not."""
+        if not self._has_client(config):
+            self._install(self._new_client(config))
+        return self._clients[config.name]
+
+    def _has_client(self, config: ProviderConfig) -> bool:
         client = self._clients.get(config.name)
-        if client is not None and client.config == config:
-            return client
-        if client is not None:  # the writer changed its settings: let the old one go
-            self._closing.add(asyncio.ensure_future(client.aclose()))
-            self._closing = {task for task in self._closing if not task.done()}
-        client = self._clients[config.name] = ProviderClient(
+        return client is not None and client.config == config
+
+    def _new_client(self, config: ProviderConfig) -> ProviderClient:
+        """Blocking: imports the SDK (0.2-0.8 s the first time) and sets up TLS (~20 ms)."""
+        return ProviderClient(
             config,
             retry=self.retry,
             capabilities=self.capabilities,
             count_tokens=self.tokens.count,
         )
-        return client
+
+    def _install(self, client: ProviderClient) -> None:
+        """On the loop: ``client`` replaces the provider's old one, which is closed."""
+        old = self._clients.get(client.config.name)
+        if old is not None and old is not client:  # the writer changed its settings
+            self._closing.add(asyncio.ensure_future(old.aclose()))
+            self._closing = {task for task in self._closing if not task.done()}
+        self._clients[client.config.name] = client
 
     async def aclose(self) -> None:
         """Stop the calls still running (billed as cancelled), then close the clients."""
@@ -352,8 +363,10 @@ class AIEngine:
     async def estimate(self, request: AIRequest) -> Estimate:
         """Tokens and cost, offline; the budget as the call would leave it."""
         config = self.provider(request.model)
-        # The SDK loads on first use (0.2-0.8 s): off the loop, before the call needs it.
-        await asyncio.to_thread(wire_module, config)
+        # The SDK and its TLS context take 0.2-0.8 s the first time: off the loop, before
+        # the call needs them.
+        if not self._has_client(config):
+            self._install(await asyncio.to_thread(self._new_client, config))
         if not self._calibrated:
             # Calls cut by an earlier crash are billed first (at their estimates).
             recovered = await asyncio.to_thread(recover_calls, self.root, self.tracker)
