@@ -539,3 +539,16 @@ async def test_a_model_of_unknown_price_always_asks_first(project: Path, ai_on: 
         await until(pilot, lambda: not isinstance(app.screen, ConfirmCall))
         await pilot.pause()
     assert ai_on.requests == []
+
+
+def test_the_text_before_the_cursor_is_read_back_only_as_far_as_needed() -> None:
+    from textual.widgets.text_area import Document
+
+    from writers_tui.ui.screens.writing_ai import text_before
+
+    document = Document("\n".join(f"line {n:05d}" for n in range(50_000)))
+    cursor = (40_000, 4)
+    window = text_before(document, cursor, limit=100)
+    assert window.endswith("\nline") and 100 <= len(window) < 120
+    assert text_before(document, (2, 3), limit=10_000) == "line 00000\nline 00001\nlin"
+    assert text_before(document, cursor, limit=10**9, start=(39_999, 0)) == "line 39999\nline"

@@ -51,6 +51,7 @@ from writers_tui.ui.screens.writing_ai import (
     brief_of,
     draft_words,
     fit_at_cursor,
+    text_before,
 )
 from writers_tui.ui.stages import place
 from writers_tui.ui.textsafe import visible
@@ -736,7 +737,7 @@ class WritingScreen(StudioScreen):
         if not self._ai_ready() or workspace is None:
             return
         editor = self.editor
-        before = editor.document.get_text_range((0, 0), editor.cursor_location)
+        before = text_before(editor.document, editor.cursor_location)
         if not before.strip():
             self.notify("Write a little first: the AI continues from the text before the cursor.")
             return
@@ -766,7 +767,7 @@ class WritingScreen(StudioScreen):
             return
         editor = self.editor
         start = (front.end_line + 1, 0) if front.end_line is not None else (0, 0)
-        before = editor.document.get_text_range(start, editor.cursor_location)
+        before = text_before(editor.document, editor.cursor_location, start=start)
         title = bare_title(title_of(path))
         ai = workspace.ai
 
@@ -805,7 +806,7 @@ class WritingScreen(StudioScreen):
             self.notify("There is no suggestion text to insert.", timeout=3)
             return
         cursor = editor.cursor_location
-        before = editor.document.get_text_range((0, 0), cursor)
+        before = text_before(editor.document, cursor, limit=2)
         editor.insert(fit_at_cursor(before, text, panel.operation), cursor)
         panel.close()
         editor.focus()

@@ -12,6 +12,7 @@ accept, reject and stop only act while there is a suggestion.
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.widgets.text_area import DocumentBase
 
 from writers_tui.ui.front_matter import FrontMatter
 from writers_tui.ui.widgets.inspector import target_of
@@ -66,6 +67,28 @@ DEFAULT_DRAFT_WORDS = 1_200
 MAX_DRAFT_WORDS = 6_000
 #: Characters after which a continuation needs no space before it.
 _NO_SPACE_BEFORE = frozenset(".,;:!?)]}’—")
+
+
+#: Characters before the cursor a request carries (the engine keeps at most its own window).
+CONTEXT_CHARS = 12_000
+
+
+def text_before(
+    document: DocumentBase,
+    cursor: tuple[int, int],
+    *,
+    limit: int = CONTEXT_CHARS,
+    start: tuple[int, int] = (0, 0),
+) -> str:
+    """The text before ``cursor`` (from ``start``), whole lines back until ``limit``
+    characters: a 700 KB novel is not copied on the event loop for a 12 KB prompt."""
+    row, column = cursor
+    first, size = row, column
+    while first > start[0] and size < limit:
+        first -= 1
+        size += len(document.get_line(first)) + 1
+    begin = (first, 0) if first > start[0] else start
+    return document.get_text_range(begin, cursor)
 
 
 def brief_of(front: FrontMatter) -> str:
