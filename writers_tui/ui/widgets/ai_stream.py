@@ -86,14 +86,13 @@ class StreamView(Vertical):
         self.outcome: CallOutcome | None = None
         self._pending: list[str] = []
         self._flush_timer: Timer | None = None
+        #: Only while a call streams: the status line checks whether it waits to retry.
+        self._progress_timer: Timer | None = None
         self._heading = ""
         self._flushed_at = 0.0
         self._said: tuple[str, bool] | None = None
         #: Chunks appended to the text area (the benchmark and tests read it).
         self.chunks_shown = 0
-
-    def on_mount(self) -> None:
-        self.set_interval(PROGRESS_SECONDS, self._show_progress)
 
     def compose(self) -> ComposeResult:
         yield Label("", classes="stream-status")
@@ -144,6 +143,7 @@ class StreamView(Vertical):
         """Empty the view; a call still streaming into it is stopped (and billed)."""
         if self.call is not None and self.outcome is None:
             self.run_worker(self.call.cancel(), group="ai-stop", exit_on_error=False)
+        self._stop_progress()
         self.call = None
         self.outcome = None
         self._pending.clear()
@@ -159,7 +159,13 @@ class StreamView(Vertical):
         self._streaming_view(True)
         self._heading = heading
         self._show_progress()
+        self._progress_timer = self.set_interval(PROGRESS_SECONDS, self._show_progress)
         self._consume(call)
+
+    def _stop_progress(self) -> None:
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+            self._progress_timer = None
 
     def _show_progress(self) -> None:
         """While streaming: "streaming…", or why it waits (a retry after a 429)."""
@@ -194,6 +200,7 @@ class StreamView(Vertical):
             return  # replaced by a newer call meanwhile
         self._flush()
         self._streaming_view(False)
+        self._stop_progress()
         self.outcome = outcome
         self.say(describe_outcome(outcome), failed=outcome.status == "error")
         self.post_message(self.Finished(self, outcome))
