@@ -729,13 +729,18 @@ def guard_value_text(value: object) -> str:
     return "none" if value is None else str(value)
 
 
-def approved_guards(root: Path) -> dict[str, str]:
-    """The guard values the writer saved for this project from Preferences (user data)."""
+def approvals_document() -> dict[str, Any]:
+    """``approved-guards.json`` as read (empty when missing or unreadable): per project
+    folder, the guard values the writer saved there from Preferences."""
     try:
-        raw = _read_json_object(paths.user_approved_guards_file())
+        return _read_json_object(paths.user_approved_guards_file())
     except (FileNotFoundError, SettingsError):
         return {}
-    entry = raw.get(str(Path(root).resolve()))
+
+
+def approved_guards(root: Path) -> dict[str, str]:
+    """The guard values the writer saved for this project from Preferences (user data)."""
+    entry = approvals_document().get(str(Path(root).resolve()))
     if not isinstance(entry, Mapping):
         return {}
     return {str(k): str(v) for k, v in entry.items() if k in GUARD_KEYS}

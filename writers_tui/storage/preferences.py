@@ -23,6 +23,7 @@ from writers_tui.config import (
     LoadedSettings,
     PreferencesData,
     SettingsError,
+    approvals_document,
     check_binding_id,
     check_theme,
     guard_value_text,
@@ -87,12 +88,7 @@ def approve_guard(root: Path, key: str, value: str) -> None:
     """Remember, in the writer's own data folder, that they set ``key`` to ``value`` for
     this project (so the project file may hold a looser guard than their defaults)."""
     path = user_approved_guards_file()
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (OSError, ValueError, RecursionError):
-        raw = {}
-    if not isinstance(raw, dict):
-        raw = {}
+    raw = approvals_document()
     project = str(Path(root).resolve())
     entry = raw.get(project)
     entry = dict(entry) if isinstance(entry, dict) else {}
