@@ -54,21 +54,27 @@ async def start_call(
         return None
     override = False
     if estimate.over_budget:  # the budget dialog shows the cost too: one dialog, not two
-        override = await app.push_screen_wait(BudgetBlocked(estimate))
-        if not override:
-            app.notify("Nothing was sent: the budget holds.", timeout=4)
+        if not await _budget_allows(app, estimate):
             return None
+        override = True
     elif estimate.needs_confirmation and not await app.push_screen_wait(ConfirmCall(estimate)):
         app.notify("Nothing was sent.", timeout=3)
         return None
     try:
-        return await ai.start(estimate, confirmed=True, override_budget=override)
-    except BudgetExceeded as blocked:  # a call started meanwhile took what was left
-        now = replace(estimate, budget=blocked.check)
-        if not await app.push_screen_wait(BudgetBlocked(now)):
-            app.notify("Nothing was sent: the budget holds.", timeout=4)
-            return None
-        return await ai.start(estimate, confirmed=True, override_budget=True)
+        try:
+            return await ai.start(estimate, confirmed=True, override_budget=override)
+        except BudgetExceeded as blocked:  # a call started meanwhile took what was left
+            if not await _budget_allows(app, replace(estimate, budget=blocked.check)):
+                return None
+            return await ai.start(estimate, confirmed=True, override_budget=True)
     except AIError as problem:
         app.notify(str(problem), title="AI", severity="error", timeout=10, markup=False)
         return None
+
+
+async def _budget_allows(app: App[object], estimate: Estimate) -> bool:
+    """The budget dialog: True only on the writer's explicit override."""
+    if await app.push_screen_wait(BudgetBlocked(estimate)):
+        return True
+    app.notify("Nothing was sent: the budget holds.", timeout=4)
+    return False
