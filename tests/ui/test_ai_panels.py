@@ -81,6 +81,13 @@ def notices(app: WritersApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
+async def dismissed(pilot: Pilot[Any], kind: type) -> None:
+    """Escape on the dialog of ``kind``: wait until it is gone."""
+    await pilot.press("escape")
+    await until(pilot, lambda: not isinstance(pilot.app.screen, kind))
+    await pilot.pause()
+
+
 async def finished(pilot: Pilot[Any], screen: WritingScreen) -> None:
     await until(pilot, lambda: screen.suggestion.stream.outcome is not None)
     await pilot.pause()
@@ -204,9 +211,7 @@ async def test_confirm_above_the_threshold_cancel_sends_nothing_send_streams(
         screen = await writing_ready(pilot)
         await pilot.press("ctrl+g")
         await dialog_ready(pilot, ConfirmCall)
-        await pilot.press("escape")
-        await until(pilot, lambda: not isinstance(app.screen, ConfirmCall))
-        await pilot.pause()
+        await dismissed(pilot, ConfirmCall)
         assert ai_on.requests == [] and not screen.suggestion.shown
         await pilot.press("ctrl+g")
         await dialog_ready(pilot, ConfirmCall)
@@ -226,9 +231,7 @@ async def test_over_budget_blocks_and_only_the_override_sends(
         screen = await writing_ready(pilot)
         await pilot.press("ctrl+g")
         await dialog_ready(pilot, BudgetBlocked)
-        await pilot.press("escape")
-        await until(pilot, lambda: not isinstance(app.screen, BudgetBlocked))
-        await pilot.pause()
+        await dismissed(pilot, BudgetBlocked)
         assert ai_on.requests == []
         await pilot.press("ctrl+g")
         await dialog_ready(pilot, BudgetBlocked)
@@ -535,9 +538,7 @@ async def test_a_model_of_unknown_price_always_asks_first(project: Path, ai_on: 
         await dialog_ready(pilot, ConfirmCall)
         shown = " ".join(str(widget.render()) for widget in app.screen.query(Static))
         assert "unknown (no price known)" in shown
-        await pilot.press("escape")
-        await until(pilot, lambda: not isinstance(app.screen, ConfirmCall))
-        await pilot.pause()
+        await dismissed(pilot, ConfirmCall)
     assert ai_on.requests == []
 
 
